@@ -1,0 +1,1 @@
+"""Primitives with no domain words in them: money, database, events, outbox, inbound webhook log."""
