@@ -16,6 +16,8 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
 from sqlalchemy.types import TypeDecorator
 
+from shopkeeper.kernel.events import EventBus
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -94,8 +96,11 @@ class Database:
     transaction has committed, so nobody hears of a change that was rolled back.
     """
 
-    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10) -> None:
+    def __init__(
+        self, url: str, *, echo: bool = False, pool_size: int = 10, bus: EventBus | None = None
+    ) -> None:
         self.url = url
+        self.bus = bus or EventBus()
         self.engine = make_engine(url, echo=echo, pool_size=pool_size)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.after_commit: list[AfterCommit] = []
@@ -109,6 +114,7 @@ class Database:
         """One transaction: commits on success, rolls back on any error."""
         session = self._sessions()
         session.info["events"] = []
+        session.info["bus"] = self.bus
         try:
             yield session
             session.commit()
@@ -119,6 +125,7 @@ class Database:
             session.close()
         events = session.info.get("events") or []
         if events:
+            self.bus.publish_all(list(events))
             for hook in self.after_commit:
                 hook(list(events))
 
@@ -130,5 +137,9 @@ class Database:
 
 
 def record_event(session: Session, event_obj: object) -> None:
-    """Queue a domain event to be published after this session's transaction commits."""
+    """Publish a domain event: in-transaction listeners run now, in this transaction; the others
+    hear of it once the transaction has committed (never if it rolls back)."""
+    bus = session.info.get("bus")
+    if isinstance(bus, EventBus):
+        bus.publish_in_transaction(session, event_obj)
     session.info.setdefault("events", []).append(event_obj)

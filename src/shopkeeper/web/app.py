@@ -1,0 +1,72 @@
+"""Builds the FastAPI application: routers of every area, static files, error handlers, and the
+background outbox loop for the single-process mode."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from shopkeeper import __version__
+from shopkeeper.bootstrap import Services, build_services
+from shopkeeper.web.errors import install_error_handlers
+from shopkeeper.web.templating import STATIC_DIR
+
+log = logging.getLogger(__name__)
+
+ROUTER_MODULES = (
+    "shopkeeper.web.api.catalog",
+    "shopkeeper.web.api.carts",
+    "shopkeeper.web.api.checkout",
+    "shopkeeper.web.api.orders",
+    "shopkeeper.web.api.chat",
+    "shopkeeper.web.api.conversations",
+    "shopkeeper.web.api.recommendations",
+    "shopkeeper.web.api.auth",
+    "shopkeeper.web.payments",
+    "shopkeeper.web.webhooks",
+    "shopkeeper.web.storefront",
+)
+
+DESCRIPTION = """Shopkeeper's JSON API: catalog browse and search, carts, checkout, orders, and the
+web chat (REST and WebSocket). Shopper endpoints take `Authorization: Bearer <shopper token>` from
+`POST /api/v1/chat/sessions`; agent endpoints take an agent token from `POST /api/v1/auth/login`."""
+
+
+def create_app(services: Services | None = None, *, run_worker: bool = True) -> FastAPI:
+    services = services or build_services()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from shopkeeper.worker import BackgroundWorker
+
+        worker = BackgroundWorker(services) if run_worker else None
+        if worker:
+            worker.start()
+        try:
+            yield
+        finally:
+            if worker:
+                worker.stop()
+
+    app = FastAPI(title="Shopkeeper", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.services = services
+    install_error_handlers(app)
+    for module in ROUTER_MODULES:
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            log.warning("router %s not mounted: %s", module, exc)
+            continue
+        app.include_router(mod.router)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "database": services.db.dialect}
+
+    return app
