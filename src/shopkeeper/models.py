@@ -3,3 +3,4 @@
 # ruff: noqa: F401
 import shopkeeper.kernel.inbox
 import shopkeeper.kernel.outbox
+import shopkeeper.staff.store

@@ -11,6 +11,8 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from shopkeeper.kernel.errors import DomainError
+
 NOT_FOUND_SUFFIX = "_not_found"
 
 
@@ -24,8 +26,10 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
 def status_for(code: str) -> int:
     if code.endswith(NOT_FOUND_SUFFIX):
         return 404
-    if code in ("unauthorized", "invalid_signature"):
-        return 401 if code == "unauthorized" else 400
+    if code == "unauthorized":
+        return 401
+    if code == "invalid_signature":
+        return 400
     if code == "forbidden":
         return 403
     if code in ("out_of_stock", "illegal_transition", "conflict", "version_conflict"):
@@ -51,10 +55,6 @@ def install_error_handlers(app: FastAPI) -> None:
         ]
         return JSONResponse(error_body("invalid_request", "the request is not valid", details), 422)
 
-    @app.exception_handler(Exception)
-    async def _domain(request: Request, exc: Exception) -> JSONResponse:
-        code = getattr(exc, "code", None)
-        if not isinstance(code, str):
-            raise exc
-        details = getattr(exc, "details", None)
-        return JSONResponse(error_body(code, str(exc), details), status_for(code))
+    @app.exception_handler(DomainError)
+    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+        return JSONResponse(error_body(exc.code, str(exc), exc.details), status_for(exc.code))

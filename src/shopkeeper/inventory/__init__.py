@@ -1,0 +1,23 @@
+"""Inventory: stock levels per variant and reservations that expire and convert on payment.
+
+The no-oversell guarantee lives here; other packages import only this surface.
+"""
+
+from shopkeeper.inventory.errors import InvalidQuantity, InventoryError, OutOfStock
+from shopkeeper.inventory.events import ReservationExpired
+from shopkeeper.inventory.services import (
+    available,
+    convert,
+    expire_reservations,
+    release,
+    reservations_of,
+    reserve,
+    restock,
+    set_stock,
+    stock_level,
+)
+
+__all__ = [
+    "InvalidQuantity", "InventoryError", "OutOfStock", "ReservationExpired", "available", "convert",
+    "expire_reservations", "release", "reservations_of", "reserve", "restock", "set_stock", "stock_level",
+]
