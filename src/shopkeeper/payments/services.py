@@ -208,7 +208,12 @@ def _succeed(session: Session, payment: Payment, notice: PaymentNotice, result: 
     record_event(
         session,
         PaymentSucceeded(
-            payment.id, payment.reference, payment.amount, payment.method, payment.instalments, payment.provider
+            payment.id,
+            payment.reference,
+            payment.amount,
+            payment.method,
+            payment.instalments,
+            payment.provider,
         ),
     )
     return replace(result, outcome="applied", status=payment.status)
@@ -279,7 +284,9 @@ def refund(
     return to_view(payment)
 
 
-def expire_overdue(session: Session, provider_name: str, now: datetime | None = None, limit: int = 100) -> int:
+def expire_overdue(
+    session: Session, provider_name: str, now: datetime | None = None, limit: int = 100
+) -> int:
     """Expire pending payments past their deadline for providers that never say so themselves
     (the demo page); Stripe sends checkout.session.expired instead."""
     count = 0

@@ -59,7 +59,9 @@ def find_open_for_reference(session: Session, reference: str, provider: str) -> 
 
 
 def list_for_reference(session: Session, reference: str) -> list[Payment]:
-    return list(session.scalars(select(Payment).where(Payment.reference == reference).order_by(Payment.created_at)))
+    return list(
+        session.scalars(select(Payment).where(Payment.reference == reference).order_by(Payment.created_at))
+    )
 
 
 def find_for_notice(

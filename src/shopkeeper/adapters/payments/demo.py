@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from shopkeeper.kernel.clock import new_id, utcnow
 from shopkeeper.kernel.money import Money
-from shopkeeper.kernel.outbox import OutboxMessage, SendResult, Sender, enqueue
+from shopkeeper.kernel.outbox import OutboxMessage, Sender, SendResult, enqueue
 from shopkeeper.payments import (
     CreatePayment,
     InvalidSignature,
@@ -108,7 +108,10 @@ class DemoPaymentProvider:
         macs: list[str] = []
         for item in signature.split(","):
             key, _, value = item.strip().partition("=")
-            (stamps if key == "t" else macs if key == "v1" else []).append(value)
+            if key == "t":
+                stamps.append(value)
+            elif key == "v1":
+                macs.append(value)
         if len(stamps) != 1 or not stamps[0].isdigit() or not macs:
             raise InvalidSignature("unreadable signature header")
         t = int(stamps[0])
