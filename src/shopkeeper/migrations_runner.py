@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -10,6 +11,15 @@ from alembic.config import Config
 from shopkeeper.kernel.db import Database
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+RAW_DDL_PREFIXES = ("fts_", "search_fts")
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Leave out what the models do not own: search indexes made with raw DDL (FTS5 virtual tables
+    and their shadow tables, tsvector triggers) and Alembic's own bookkeeping."""
+    if type_ == "table" and name and (name.startswith(RAW_DDL_PREFIXES) or name == "alembic_version"):
+        return False
+    return True
 
 
 def alembic_config(db: Database) -> Config:

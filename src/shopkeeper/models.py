@@ -4,3 +4,11 @@
 import shopkeeper.kernel.inbox
 import shopkeeper.kernel.outbox
 import shopkeeper.staff.store
+import shopkeeper.payments.store
+import shopkeeper.customers.store
+import shopkeeper.catalog.store
+import shopkeeper.inventory.store
+import shopkeeper.cart.store
+import shopkeeper.orders.store
+import shopkeeper.conversations.store
+import shopkeeper.handoff.store

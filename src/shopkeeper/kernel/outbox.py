@@ -114,19 +114,27 @@ def _claim(db: Database, limit: int, kinds: set[str] | None) -> list[str]:
 
 
 def deliver_due(db: Database, senders: Mapping[str, Sender], *, limit: int = 100) -> int:
-    """Deliver what is due; returns how many were attempted. Safe to run from several workers."""
+    """Deliver what is due; returns how many were attempted. Safe to run from several workers.
+
+    The sender runs with no transaction open: on SQLite a write lock held across an HTTP call
+    (possibly to this very server) would stall every other writer.
+    """
     ids = _claim(db, limit, set(senders))
     for msg_id in ids:
         with db.session() as s:
             msg = s.get(OutboxMessage, msg_id)
             if msg is None:
                 continue
-            try:
-                result = senders[msg.kind](msg)
-            except Exception as exc:  # a sender bug is a retryable failure, never a lost message
-                log.exception("outbox sender %s failed", msg.kind)
-                result = SendResult(ok=False, error=f"{type(exc).__name__}: {exc}")
-            _apply(msg, result)
+            s.expunge(msg)
+        try:
+            result = senders[msg.kind](msg)
+        except Exception as exc:  # a sender bug is a retryable failure, never a lost message
+            log.exception("outbox sender %s failed", msg.kind)
+            result = SendResult(ok=False, error=f"{type(exc).__name__}: {exc}")
+        with db.session() as s:
+            row = s.get(OutboxMessage, msg_id)
+            if row is not None:
+                _apply(row, result)
     return len(ids)
 
 

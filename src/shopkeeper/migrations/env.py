@@ -5,6 +5,7 @@ from sqlalchemy import create_engine
 
 import shopkeeper.models  # noqa: F401  (registers every table)
 from shopkeeper.kernel.db import Base
+from shopkeeper.migrations_runner import include_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -18,6 +19,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from shopkeeper.kernel.errors import DomainError
 
-class PaymentError(Exception):
+
+class PaymentError(DomainError):
     code = "payment_error"
 
 

@@ -1,0 +1,186 @@
+"""The NLU facade: language, intent (with calibrated confidence and the out-of-scope decision) and
+entities for one shopper message. Trains from examples, saves to and loads from one model file."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+
+from .classifier import OOS_LABELS, IntentClassifier, Settings
+from .data import SHIPPED_LANGUAGES, Example, shipped_examples
+from .encoders import E5Encoder, Encoder, USEEncoder, encode_cached
+from .entities import extract
+from .errors import ModelFileInvalid, TrainingDataInvalid
+from .language import detect_language
+from .model import OUT_OF_SCOPE, Understanding
+
+MODEL_FORMAT = 1
+# button payloads from our own replies ("/cart", "/show_more") need no model
+PAYLOAD_INTENTS = {"/show_more": "show_more", "/cart": "view_cart", "/checkout": "checkout",
+                   "/human": "human_handoff", "/product": "product_details", "/add": "add_to_cart",
+                   "/remove": "remove_from_cart", "/order": "order_status", "/cancel_order": "cancel_order",
+                   "/pay": "checkout", "/ship": "checkout"}
+FOLLOW_UPS: dict[str, tuple[str, ...]] = {
+    "search_products": ("refine_search", "show_more", "product_details", "add_to_cart"),
+    "refine_search": ("refine_search", "show_more", "product_details", "add_to_cart"),
+    "show_more": ("refine_search", "show_more", "product_details", "add_to_cart"),
+    "product_details": ("product_question", "add_to_cart"),
+    "product_question": ("product_question", "add_to_cart"),
+    "view_cart": ("remove_from_cart", "change_quantity", "checkout"),
+    "add_to_cart": ("change_quantity", "view_cart", "checkout"),
+}
+_ENCODERS: dict[str, type] = {"usem3": USEEncoder, "e5small": E5Encoder}
+_DEFAULT: NLU | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
+class NLU:
+    def __init__(self, classifier: IntentClassifier, languages: Sequence[str] = SHIPPED_LANGUAGES,
+                 train_seconds: float = 0.0) -> None:
+        self.classifier = classifier
+        self.languages = tuple(languages)
+        self.train_seconds = train_seconds
+        self._encoders: list[Encoder] = [_ENCODERS[name]() for name in classifier.encoders()]
+        self._memo: OrderedDict[str, dict[str, np.ndarray]] = OrderedDict()
+        self._memo_lock = threading.Lock()
+
+    # -- construction ---------------------------------------------------------------------------
+    @classmethod
+    def train(cls, examples: Sequence[Example], languages: Sequence[str] | None = None,
+              settings: Settings | None = None, embedding_cache: str | Path | None = None) -> NLU:
+        """Fit on (text, intent, language|None) triples; intent `oos`/`out_of_scope` marks negatives."""
+        rows = [(str(t).strip(), str(i)) for t, i, _ in examples if str(t).strip()]
+        if len({i for _, i in rows}) < 2:
+            raise TrainingDataInvalid("need examples of at least two intents")
+        langs = tuple(languages) if languages else tuple(dict.fromkeys(lang for _, _, lang in examples if lang)) \
+            or SHIPPED_LANGUAGES
+        started = time.perf_counter()
+        classifier = IntentClassifier(settings)
+        texts = [t for t, _ in rows]
+        embeddings = {enc.name: encode_cached(enc, texts, embedding_cache)
+                      for enc in (_ENCODERS[n]() for n in classifier.encoders())}
+        classifier.fit(texts, [i for _, i in rows], embeddings)
+        return cls(classifier, langs, time.perf_counter() - started)
+
+    @classmethod
+    def load(cls, path: str | Path) -> NLU:
+        try:
+            state: dict[str, Any] = joblib.load(path)
+        except Exception as exc:  # joblib raises many types for a damaged file
+            raise ModelFileInvalid(f"cannot read NLU model {path}: {exc}") from exc
+        if not isinstance(state, dict) or state.get("format") != MODEL_FORMAT:
+            raise ModelFileInvalid(f"{path} is not a Shopkeeper NLU model (format {MODEL_FORMAT})")
+        return cls(state["classifier"], state["languages"], state.get("train_seconds", 0.0))
+
+    def save(self, path: str | Path) -> None:
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        joblib.dump({"format": MODEL_FORMAT, "classifier": self.classifier, "languages": self.languages,
+                     "train_seconds": self.train_seconds}, tmp, compress=3)
+        tmp.replace(target)
+
+    @classmethod
+    def default(cls) -> NLU:
+        """The shipped commerce model: loaded from the cache file, trained from shipped data once."""
+        global _DEFAULT
+        with _DEFAULT_LOCK:
+            if _DEFAULT is None:
+                path = default_model_path()
+                if path.exists():
+                    try:
+                        _DEFAULT = cls.load(path)
+                    except ModelFileInvalid:
+                        _DEFAULT = None
+                if _DEFAULT is None:
+                    _DEFAULT = cls.train(shipped_examples(), SHIPPED_LANGUAGES)
+                    _DEFAULT.save(path)
+            return _DEFAULT
+
+    # -- use ------------------------------------------------------------------------------------
+    @property
+    def intents(self) -> list[str]:
+        return [label for label in self.classifier.labels if label not in OOS_LABELS]
+
+    def detect_language(self, text: str, languages: Sequence[str] | None = None) -> str:
+        return detect_language(text, list(languages or self.languages))
+
+    def embed(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """Embeddings for a batch, with a small LRU for repeated short replies ("ok", "yes")."""
+        if len(texts) != 1:
+            return {enc.name: enc.encode(texts) for enc in self._encoders}
+        key = texts[0].strip().lower()
+        with self._memo_lock:
+            hit = self._memo.get(key)
+            if hit is not None:
+                self._memo.move_to_end(key)
+                return hit
+        vectors = {enc.name: enc.encode(texts) for enc in self._encoders}
+        with self._memo_lock:
+            self._memo[key] = vectors
+            while len(self._memo) > 4096:
+                self._memo.popitem(last=False)
+        return vectors
+
+    def probabilities(self, texts: list[str], embeddings: dict[str, np.ndarray] | None = None) -> np.ndarray:
+        return self.classifier.probabilities(texts, embeddings if embeddings is not None else self.embed(texts))
+
+    def decide(self, probs: np.ndarray) -> tuple[str, float, bool]:
+        """Top intent, its confidence, and whether it falls out of scope at the calibrated threshold."""
+        top = int(np.argmax(probs))
+        label, confidence = self.classifier.labels[top], float(probs[top])
+        return label, confidence, label in OOS_LABELS or confidence < self.classifier.threshold
+
+    def parse(self, text: str, languages: Sequence[str] | None = None, vocabulary: Any = None,
+              context_intent: str | None = None, default_currency: str = "EUR",
+              default_region: str | None = None) -> Understanding:
+        langs = tuple(languages or self.languages)
+        clean = text.strip()
+        language = self.detect_language(clean, langs) if clean else langs[0]
+        entities = extract(clean, language, langs, vocabulary, default_currency, default_region) if clean else []
+        payload = clean.split(" ", 1)[0] if clean.startswith("/") else ""
+        if payload in PAYLOAD_INTENTS:
+            return Understanding(language, PAYLOAD_INTENTS[payload], 1.0, False, [], entities, text)
+        if not clean:
+            return Understanding(language, OUT_OF_SCOPE, 0.0, True, [], [], text)
+        probs = self.probabilities([clean])[0]
+        probs = self._with_context(probs, context_intent)
+        label, confidence, oos = self.decide(probs)
+        order = np.argsort(-probs)[:5]
+        alternatives = [(self.classifier.labels[i], round(float(probs[i]), 4)) for i in order
+                        if self.classifier.labels[i] not in OOS_LABELS]
+        intent = OUT_OF_SCOPE if oos else label
+        return Understanding(language, intent, confidence, oos, alternatives, entities, text)
+
+    def _with_context(self, probs: np.ndarray, context_intent: str | None) -> np.ndarray:
+        # a follow-up after a search is more often "only black" than a fresh search: a mild prior
+        follow = FOLLOW_UPS.get(context_intent or "")
+        if not follow:
+            return probs
+        boost = np.array([1.5 if label in follow else 1.0 for label in self.classifier.labels])
+        boosted = probs * boost
+        return np.asarray(boosted / boosted.sum())
+
+
+def default_model_path() -> Path:
+    explicit = os.environ.get("SHOPKEEPER_NLU_MODEL")
+    if explicit:
+        return Path(explicit)
+    digest = hashlib.sha1(str(MODEL_FORMAT).encode())
+    base = resources.files("shopkeeper.bots.nlu")
+    for name in ("classifier.py", "encoders.py", *(f"data/{lang}.yml" for lang in SHIPPED_LANGUAGES)):
+        item = base / name
+        if item.is_file():
+            digest.update(item.read_bytes())
+    cache = Path(os.environ.get("SHOPKEEPER_CACHE_DIR", Path.home() / ".cache" / "shopkeeper"))
+    return cache / "nlu" / f"default-{digest.hexdigest()[:16]}.joblib"

@@ -1,0 +1,147 @@
+"""Hard filters over search candidates (price with currency, colour, size, brand, category, rating,
+stock), relaxed one at a time with an explanation when nothing is left, and the facets of a result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shopkeeper import inventory
+from shopkeeper.catalog.model import Filters
+from shopkeeper.catalog.store import Product, Variant
+
+if TYPE_CHECKING:
+    from shopkeeper.catalog.ranking import Candidate
+
+RELAX_ORDER = ("colors", "sizes", "brands", "min_rating", "price", "categories", "in_stock")
+LABELS = {"colors": "colour", "sizes": "size", "brands": "brand", "min_rating": "rating",
+          "price": "price", "categories": "category", "in_stock": "in stock"}
+
+
+@dataclass
+class VariantFacts:
+    color: str | None
+    size: str | None
+    price_minor: int
+    currency: str
+    available: int
+
+
+@dataclass
+class Facts:
+    brand: str | None
+    category: str | None
+    rating: float | None
+    review_count: int
+    popularity: int
+    variants: list[VariantFacts] = field(default_factory=list)
+
+
+def load_facts(session: Session, product_ids: list[str]) -> dict[str, Facts]:
+    out: dict[str, Facts] = {}
+    if not product_ids:
+        return out
+    for i in range(0, len(product_ids), 500):
+        chunk = product_ids[i : i + 500]
+        for pid, brand, cat, rating, rc, pop in session.execute(
+            select(Product.id, Product.brand, Product.category, Product.rating, Product.review_count,
+                   Product.popularity).where(Product.id.in_(chunk))):
+            out[pid] = Facts(brand, cat, rating, rc, pop)
+        rows = session.execute(select(Variant.id, Variant.product_id, Variant.color, Variant.size,
+                                      Variant.price_minor, Variant.currency)
+                               .where(Variant.product_id.in_(chunk))).all()
+        stock = inventory.available(session, [r[0] for r in rows]) if rows else {}
+        for vid, pid, color, size, price, cur in rows:
+            if pid in out:
+                out[pid].variants.append(VariantFacts(color, size, price, cur, stock.get(vid, 0)))
+    return out
+
+
+def _norm(values: list[str]) -> set[str]:
+    return {v.strip().lower() for v in values if v.strip()}
+
+
+def matches(f: Facts, flt: Filters) -> bool:
+    if flt.brands and (f.brand or "").lower() not in _norm(flt.brands):
+        return False
+    if flt.categories:
+        cat = (f.category or "").lower()
+        if not any(c in cat for c in _norm(flt.categories)):
+            return False
+    if flt.min_rating is not None and (f.rating is None or f.rating < flt.min_rating):
+        return False
+    needs_variant = bool(flt.colors or flt.sizes or flt.in_stock or flt.price_min or flt.price_max)
+    if not needs_variant:
+        return True
+    colors, sizes = _norm(flt.colors), _norm(flt.sizes)
+    for v in f.variants:
+        if colors and (v.color or "") not in colors:
+            continue
+        if sizes and (v.size or "") not in sizes:
+            continue
+        if flt.in_stock and v.available <= 0:
+            continue
+        # a price filter in another currency than the variant's cannot be honoured: no match
+        if flt.price_min is not None and (v.currency != flt.price_min.currency
+                                          or v.price_minor < flt.price_min.amount_minor):
+            continue
+        if flt.price_max is not None and (v.currency != flt.price_max.currency
+                                          or v.price_minor > flt.price_max.amount_minor):
+            continue
+        return True
+    return False
+
+
+def without(flt: Filters, name: str) -> Filters:
+    if name == "price":
+        return replace(flt, price_min=None, price_max=None)
+    if name == "min_rating":
+        return replace(flt, min_rating=None)
+    if name == "in_stock":
+        return replace(flt, in_stock=False)
+    return replace(flt, **{name: []})
+
+
+def apply_filters(cands: list[Candidate], facts: dict[str, Facts], flt: Filters
+                  ) -> tuple[list[Candidate], list[str], str | None]:
+    """(kept candidates, relaxed filter names, explanation). Exclusions are never relaxed."""
+    excluded = set(flt.exclude_ids)
+    pool = [c for c in cands if c.product_id not in excluded and c.product_id in facts]
+    if not flt.active():
+        return pool, [], None
+    relaxed: list[str] = []
+    current = flt
+    while True:
+        kept = [c for c in pool if matches(facts[c.product_id], current)]
+        if kept or not current.active():
+            break
+        name = next(n for n in RELAX_ORDER if n in current.active())
+        relaxed.append(name)
+        current = without(current, name)
+    if not relaxed:
+        return kept, [], None
+    dropped = ", ".join(LABELS[n] for n in relaxed)
+    if kept:
+        return kept, relaxed, f"Nothing matched every filter; showing results without the {dropped} filter."
+    return kept, relaxed, "Nothing matched, even without filters."
+
+
+def facets(cands: list[Candidate], facts: dict[str, Facts]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {"brand": {}, "category": {}, "color": {}, "size": {}}
+
+    def add(name: str, value: str | None) -> None:
+        if value:
+            out[name][value] = out[name].get(value, 0) + 1
+
+    for c in cands:
+        f = facts[c.product_id]
+        add("brand", f.brand)
+        add("category", f.category)
+        for value in {v.color for v in f.variants}:
+            add("color", value)
+        for value in {v.size for v in f.variants}:
+            add("size", value)
+    return {k: dict(sorted(v.items(), key=lambda kv: -kv[1])[:20]) for k, v in out.items()}

@@ -1,0 +1,133 @@
+"""Ranking features for (query, candidate product) pairs and the learned ranker over them
+(LightGBM lambdarank, trained offline on the dev judgements and shipped as `ranker.txt`).
+Features are computed here, in Python, so SQLite and PostgreSQL rank the same candidates alike."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rapidfuzz import fuzz
+
+FIELD_WEIGHTS = {"title": 3.0, "brand": 2.0, "category": 1.5, "attributes": 1.0, "description": 0.6,
+                 "reviews": 0.3}
+FEATURE_NAMES = [
+    "bm25", "bm25_title", "cover_title", "cover_all", "last_in_title", "first_in_title", "bigram_title",
+    "fuzz_set", "fuzz_partial", "sem", "sem_rel", "sem_rank", "lex_rank", "rrf", "bm25_rel", "n_terms",
+    "title_len", "numbers", "cover_desc", "rating", "reviews", "popularity", "in_stock",
+]
+RANKER_FILE = Path(__file__).with_name("ranker.txt")
+
+
+@dataclass
+class Candidate:
+    product_id: str
+    doc: dict[str, Any]
+    lex_rank: int | None = None
+    sem_rank: int | None = None
+    sem: float = 0.0
+    rating: float | None = None
+    review_count: int = 0
+    popularity: int = 0
+    in_stock: int = -1  # -1 unknown (no variants), 0 sold out, 1 available
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    raw: str
+    terms: list[str]  # distinct stemmed query terms, typo-corrected
+    ordered: list[str]  # in query order, with repeats (for bigrams, first/last)
+    numbers: list[str]
+    expansions: list[str] = field(default_factory=list)  # merchant synonyms: retrieval and BM25 only
+
+
+def _bm25(tfs: dict[str, float], dl: float, terms: list[str], df: dict[str, int], n_docs: int,
+          avgdl: float) -> float:
+    score = 0.0
+    for t in terms:
+        tf = tfs.get(t, 0.0)
+        if tf <= 0:
+            continue
+        d = df.get(t, 0)
+        idf = math.log(1 + (n_docs - d + 0.5) / (d + 0.5))
+        score += idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * dl / max(avgdl, 1e-6)))
+    return score
+
+
+def features(q: QueryTerms, cands: list[Candidate], df: dict[str, int], n_docs: int, avgdl: float) -> np.ndarray:
+    rows = []
+    qset = set(q.terms)
+    qall = qset | set(q.expansions)
+    bm_terms = list(dict.fromkeys(q.terms + q.expansions))
+    nq = max(len(qset), 1)
+    q_bigrams = set(zip(q.ordered, q.ordered[1:], strict=False))
+    qraw = q.raw.lower()
+    title_len_avg = max(avgdl / 3, 1.0)
+    for c in cands:
+        fields = {f: (c.doc.get(f) or "").split() for f in FIELD_WEIGHTS}
+        tfs: dict[str, float] = {}
+        for f, toks in fields.items():
+            w = FIELD_WEIGHTS[f]
+            for t in toks:
+                if t in qall:
+                    tfs[t] = tfs.get(t, 0.0) + w
+        dl = sum(len(v) for v in fields.values())
+        title = fields["title"]
+        tset = set(title)
+        title_tf = {t: float(title.count(t)) for t in qall if t in tset}
+        allset = set().union(*map(set, fields.values()))
+        raw_title = (c.doc.get("raw_title") or "").lower()
+        rows.append([
+            _bm25(tfs, dl, bm_terms, df, n_docs, avgdl),
+            _bm25(title_tf, len(title), bm_terms, df, n_docs, title_len_avg),
+            len(qset & tset) / nq,
+            len(qset & allset) / nq,
+            float(bool(q.ordered) and q.ordered[-1] in tset),
+            float(bool(q.ordered) and q.ordered[0] in tset),
+            (len(q_bigrams & set(zip(title, title[1:], strict=False))) / len(q_bigrams)) if q_bigrams else -1.0,
+            fuzz.token_set_ratio(qraw, raw_title) / 100.0,
+            fuzz.partial_ratio(qraw, raw_title) / 100.0,
+            c.sem,
+            0.0,
+            math.log1p(c.sem_rank) if c.sem_rank is not None else 7.0,
+            math.log1p(c.lex_rank) if c.lex_rank is not None else 7.0,
+            (1 / (60 + c.lex_rank) if c.lex_rank is not None else 0.0)
+            + (1 / (60 + c.sem_rank) if c.sem_rank is not None else 0.0),
+            0.0,
+            float(len(q.terms)),
+            float(len(title)),
+            (sum(n in tset for n in q.numbers) / len(q.numbers)) if q.numbers else -1.0,
+            len(qset & set(fields["description"])) / nq,
+            c.rating if c.rating is not None else -1.0,
+            math.log1p(c.review_count),
+            math.log1p(c.popularity),
+            float(c.in_stock),
+        ])
+    x = np.asarray(rows, dtype=np.float64).reshape(len(cands), len(FEATURE_NAMES))
+    if len(cands):
+        x[:, 10] = x[:, 9] - x[:, 9].max()
+        top = x[:, 0].max()
+        x[:, 14] = x[:, 0] / top if top > 0 else 0.0
+    return x
+
+
+class Ranker:
+    """Scores feature rows; without a model file it falls back to reciprocal rank fusion."""
+
+    def __init__(self, path: str | Path | None = RANKER_FILE, booster: Any = None) -> None:
+        self.booster = booster
+        if booster is None and path is not None and Path(path).exists():
+            import lightgbm
+
+            self.booster = lightgbm.Booster(model_file=str(path))
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        if not len(x):
+            return np.zeros(0)
+        if self.booster is None:
+            return x[:, FEATURE_NAMES.index("rrf")] + 0.01 * x[:, FEATURE_NAMES.index("cover_title")]
+        return np.asarray(self.booster.predict(x, num_threads=1), dtype=np.float64)

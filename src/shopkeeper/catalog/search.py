@@ -1,0 +1,238 @@
+"""SearchService: lexical candidates from the database, semantic candidates from the stored
+vectors, fused and re-ranked by the learned ranker; hard filters with graceful relaxation, facets,
+"did you mean" and the search log. The one search the bot, the agent desk and the API use."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from shopkeeper.catalog import index
+from shopkeeper.catalog.filtering import Facts, apply_filters, facets, load_facts
+from shopkeeper.catalog.model import SearchHit, SearchQuery, SearchResult
+from shopkeeper.catalog.ranking import Candidate, QueryTerms, Ranker, features
+from shopkeeper.catalog.store import Product, ProductVector, SearchDocument, SearchLog, Synonym
+from shopkeeper.catalog.text import stem, tokens, words
+from shopkeeper.catalog.vectors import TextEncoder, USEEncoder, from_blob
+from shopkeeper.kernel.clock import new_id, utcnow
+from shopkeeper.kernel.db import Database
+
+LEXICAL_POOL = 200
+SEMANTIC_POOL = 100
+
+
+class SearchService:
+    def __init__(self, db: Database, *, encoder: TextEncoder | None | str = "default",
+                 ranker: Ranker | None = None, log_searches: bool = True) -> None:
+        self.db = db
+        self.encoder: TextEncoder | None = USEEncoder() if encoder == "default" else encoder  # type: ignore[assignment]
+        self.ranker = ranker or Ranker()
+        self.log_searches = log_searches
+        self._lock = threading.Lock()
+        self._version = -1
+        self._seq = 0
+        self._df: dict[str, int] = {}
+        self._n_docs, self._avgdl = 0, 1.0
+        self._buckets: dict[str, list[str]] = {}
+        self._synonyms: dict[str, list[str]] = {}
+        self._ids: list[str] = []
+        self._row: dict[str, int] = {}
+        self._matrix = np.zeros((0, 1), dtype=np.float32)
+
+    # -- caches ---------------------------------------------------------------------------------
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        """A read transaction that does not take SQLite's write lock (BEGIN, not BEGIN IMMEDIATE)."""
+        with self.db.engine.connect() as conn:
+            conn.info["write"] = False
+            try:
+                with Session(bind=conn) as session:
+                    yield session
+            finally:
+                conn.info.pop("write", None)
+
+    def refresh(self, session: Session) -> None:
+        version = index.read_state(session, "index_version")
+        if version == self._version:
+            return
+        with self._lock:
+            self._df, self._n_docs, self._avgdl = index.load_stats(session)
+            buckets: dict[str, list[str]] = {}
+            for term in self._df:
+                if len(term) >= 3 and not term.isdigit():
+                    buckets.setdefault(term[0], []).append(term)
+            self._buckets = buckets
+            self._synonyms = {}
+            for syn in session.execute(select(Synonym)).scalars():
+                key = " ".join(tokens(syn.term, "en"))
+                alts = [t for a in syn.alternatives for t in tokens(str(a), "en")]
+                self._synonyms.setdefault(key, []).extend(alts)
+            self._load_vectors(session)
+            self._version = version
+
+    def _load_vectors(self, session: Session) -> None:
+        if self.encoder is None:
+            return
+        q = (select(ProductVector.product_id, ProductVector.vector, SearchDocument.seq)
+             .join(SearchDocument, SearchDocument.product_id == ProductVector.product_id)
+             .where(ProductVector.model == self.encoder.name).where(SearchDocument.seq > self._seq))
+        rows = session.execute(q).all()
+        if not rows:
+            return
+        fresh = [(pid, from_blob(blob)) for pid, blob, _ in rows]
+        if len(self._matrix) == 0 or self._matrix.shape[1] != len(fresh[0][1]):
+            self._matrix = np.zeros((0, len(fresh[0][1])), dtype=np.float32)
+        new = [(pid, v) for pid, v in fresh if pid not in self._row]
+        for pid, v in fresh:
+            if pid in self._row:
+                self._matrix[self._row[pid]] = v
+        if new:
+            start = len(self._ids)
+            self._matrix = np.vstack([self._matrix, np.stack([v for _, v in new])])
+            for k, (pid, _) in enumerate(new):
+                self._row[pid] = start + k
+                self._ids.append(pid)
+        self._seq = max(s for _, _, s in rows)
+
+    # -- query understanding --------------------------------------------------------------------
+    def _correct(self, word: str) -> str | None:
+        bucket = self._buckets.get(word[:1], [])
+        best = process.extractOne(word, bucket, scorer=fuzz.ratio, score_cutoff=80)
+        return str(best[0]) if best else None
+
+    def parse(self, text: str, language: str) -> tuple[QueryTerms, str | None]:
+        raw_words = words(text)
+        langs = [language] if language == "en" else [language, "en"]
+        ordered: list[str] = []
+        corrected_words, changed = [], False
+        for w in raw_words:
+            stems = list(dict.fromkeys(stem(w, lang) for lang in langs))
+            known = [s for s in stems if s in self._df]
+            if not known and len(w) >= 4 and not w.isdigit() and not any(c.isdigit() for c in w):
+                fix = self._correct(stem(w, "en"))
+                if fix:
+                    known, changed = [fix], True
+                    corrected_words.append(fix)
+                    ordered.append(fix)
+                    continue
+            corrected_words.append(w)
+            ordered.extend(known or stems[:1])
+        stop = set(tokens(" ".join(raw_words), language)) | set(tokens(" ".join(raw_words), "en"))
+        ordered = [t for t in ordered if t in stop or t in self._df] or ordered
+        terms = list(dict.fromkeys(ordered))
+        expansions: list[str] = []
+        for key, alts in self._synonyms.items():
+            if key and all(k in terms for k in key.split()):
+                expansions += [a for a in alts if a not in terms]
+        qt = QueryTerms(raw=text, terms=terms, ordered=ordered, numbers=[t for t in terms if t.isdigit()],
+                        expansions=list(dict.fromkeys(expansions)))
+        return qt, (" ".join(corrected_words) if changed else None)
+
+    # -- retrieval ------------------------------------------------------------------------------
+    def _semantic(self, text: str) -> tuple[dict[str, tuple[int, float]], np.ndarray | None]:
+        if self.encoder is None or not len(self._ids) or not text.strip():
+            return {}, None
+        qv = self.encoder.encode([text])[0]
+        sims = self._matrix @ qv
+        k = min(SEMANTIC_POOL, len(sims))
+        top = np.argpartition(-sims, k - 1)[:k]
+        top = top[np.argsort(-sims[top])]
+        return {self._ids[i]: (r, float(sims[i])) for r, i in enumerate(top)}, qv
+
+    def candidates(self, session: Session, query: SearchQuery) -> tuple[QueryTerms, list[Candidate], str | None]:
+        self.refresh(session)
+        qt, did_you_mean = self.parse(query.text, query.language)
+        pool = LEXICAL_POOL * (3 if query.filters.active() else 1)
+        lex = index.lexical_candidates(session, qt.terms + qt.expansions, pool)
+        sem, qv = self._semantic(query.text)
+        ids = list(dict.fromkeys([pid for pid, _ in lex] + list(sem)))
+        docs = index.fetch_documents(session, ids)
+        lex_rank = {pid: r for r, (pid, _) in enumerate(lex)}
+        cands = []
+        for pid in ids:
+            if pid not in docs:
+                continue
+            c = Candidate(pid, docs[pid], lex_rank=lex_rank.get(pid))
+            if pid in sem:
+                c.sem_rank, c.sem = sem[pid]
+            elif qv is not None and pid in self._row:
+                c.sem = float(self._matrix[self._row[pid]] @ qv)
+            cands.append(c)
+        return qt, cands, did_you_mean
+
+    def search(self, query: SearchQuery, *, customer_id: str | None = None,
+               ranker: Ranker | None = None) -> SearchResult:
+        with self._read() as session:
+            qt, cands, did_you_mean = self.candidates(session, query)
+            facts = load_facts(session, [c.product_id for c in cands])
+            kept, relaxed, explanation = apply_filters(cands, facts, query.filters)
+            _attach_facts(kept, facts)
+            x = features(qt, kept, self._df, self._n_docs, self._avgdl)
+            scores = (ranker or self.ranker).score(x)
+            order = np.argsort(-scores, kind="stable")
+            ranked = [SearchHit(kept[i].product_id, float(scores[i])) for i in order]
+            page = ranked[query.offset : query.offset + query.limit]
+            result = SearchResult(
+                hits=page, total=len(ranked), relaxed=relaxed, explanation=explanation,
+                did_you_mean=did_you_mean if (did_you_mean and len(ranked) >= 0) else None,
+                facets=facets(kept, facts),
+            )
+        if self.log_searches:
+            result = self._log(query, result, customer_id)
+        return result
+
+    # -- the search log -------------------------------------------------------------------------
+    def _log(self, query: SearchQuery, result: SearchResult, customer_id: str | None) -> SearchResult:
+        from dataclasses import replace
+
+        log_id = new_id("srch")
+        with self.db.session() as session:
+            session.add(SearchLog(id=log_id, query=query.text[:500], language=query.language,
+                                  filters={k: True for k in query.filters.active()},
+                                  results=[h.product_id for h in result.hits], total=result.total,
+                                  customer_id=customer_id, clicked=[], added=[], created_at=utcnow()))
+        return replace(result, log_id=log_id)
+
+    def log_click(self, log_id: str, product_id: str) -> None:
+        self._log_event(log_id, product_id, "clicked", 1)
+
+    def log_add(self, log_id: str, product_id: str) -> None:
+        self._log_event(log_id, product_id, "added", 3)
+
+    def _log_event(self, log_id: str, product_id: str, kind: str, weight: int) -> None:
+        with self.db.session() as session:
+            row = session.get(SearchLog, log_id)
+            if row is None:
+                return
+            setattr(row, kind, [*getattr(row, kind), product_id])
+            session.execute(update(Product).where(Product.id == product_id)
+                            .values(popularity=Product.popularity + weight))
+
+
+def _attach_facts(cands: list[Candidate], facts: dict[str, Facts]) -> None:
+    for c in cands:
+        f = facts.get(c.product_id)
+        if f is not None:
+            c.rating, c.review_count, c.popularity = f.rating, f.review_count, f.popularity
+            c.in_stock = -1 if not f.variants else int(any(v.available > 0 for v in f.variants))
+
+
+def synonyms_of(session: Session) -> list[dict[str, Any]]:
+    return [{"id": s.id, "term": s.term, "alternatives": s.alternatives, "language": s.language}
+            for s in session.execute(select(Synonym).order_by(Synonym.term)).scalars()]
+
+
+def set_synonyms(session: Session, term: str, alternatives: list[str], language: str = "*") -> None:
+    """Merchant edit: replaces the alternatives of `term`; the search caches see it on next query."""
+    for old in session.execute(select(Synonym).where(Synonym.term == term)).scalars():
+        session.delete(old)
+    if alternatives:
+        session.add(Synonym(id=new_id("syn"), term=term, alternatives=alternatives, language=language))
+    index.bump(session, "index_version")

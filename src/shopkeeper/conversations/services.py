@@ -1,0 +1,314 @@
+"""Conversation use cases: take a shopper's message (deduped), route it to the bot only when the bot
+owns the thread, store every reply and queue it in the outbox in the same transaction; owner changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from shopkeeper import customers, handoff
+from shopkeeper.channels.messages import InboundMessage, Reply
+from shopkeeper.conversations.errors import ConversationNotFound, IllegalOwnerChange, NotConversationOwner
+from shopkeeper.conversations.events import MessageStored, OwnerChanged
+from shopkeeper.conversations.model import (
+    AGENT,
+    BOT,
+    WAITING,
+    ConversationView,
+    MessageView,
+    Turn,
+    bot_may_reply,
+    status_moves_forward,
+)
+from shopkeeper.conversations.store import ConversationRow, MessageRow
+from shopkeeper.kernel import outbox
+from shopkeeper.kernel.clock import new_id, utcnow
+from shopkeeper.kernel.db import record_event
+
+# channels whose replies are handed over in the same HTTP response (REST) count as sent at once
+SYNCHRONOUS_CHANNELS = frozenset({"webchat", "cli"})
+
+
+def _conv_view(row: ConversationRow) -> ConversationView:
+    return ConversationView(
+        id=row.id, customer_id=row.customer_id, channel=row.channel, channel_account=row.channel_account,
+        external_id=row.external_id, owner=row.owner, agent_id=row.agent_id,
+        handoff_reason=row.handoff_reason, waiting_since=row.waiting_since, language=row.language,
+        last_inbound_at=row.last_inbound_at, created_at=row.created_at, updated_at=row.updated_at,
+        state=dict(row.state or {}),
+    )
+
+
+def _msg_view(row: MessageRow) -> MessageView:
+    return MessageView(
+        id=row.id, conversation_id=row.conversation_id, direction="in" if row.direction == "in" else "out",
+        sender=row.sender, text=row.text, payload=row.payload, reply=row.reply, status=row.status,
+        agent_id=row.agent_id, created_at=row.created_at,
+    )
+
+
+# -- threads ------------------------------------------------------------------------------------
+def _row(session: Session, conversation_id: str) -> ConversationRow:
+    row = session.get(ConversationRow, conversation_id)
+    if row is None:
+        raise ConversationNotFound(conversation_id)
+    return row
+
+
+def get_conversation(session: Session, conversation_id: str) -> ConversationView:
+    return _conv_view(_row(session, conversation_id))
+
+
+def find_conversation(
+    session: Session, customer_id: str, channel: str, channel_account: str = "default"
+) -> ConversationView | None:
+    row = _find_row(session, customer_id, channel, channel_account)
+    return _conv_view(row) if row else None
+
+
+def _find_row(session: Session, customer_id: str, channel: str, account: str) -> ConversationRow | None:
+    return session.scalar(select(ConversationRow).where(
+        ConversationRow.customer_id == customer_id, ConversationRow.channel == channel,
+        ConversationRow.channel_account == account,
+    ))
+
+
+def _open_row(session: Session, customer_id: str, channel: str, external_id: str, account: str,
+              language: str | None) -> ConversationRow:
+    row = _find_row(session, customer_id, channel, account)
+    if row is not None:
+        return row
+    now = utcnow()
+    row = ConversationRow(
+        id=new_id("cnv"), customer_id=customer_id, channel=channel, channel_account=account,
+        external_id=external_id, owner=BOT, state={}, language=language, created_at=now, updated_at=now,
+    )
+    try:
+        with session.begin_nested():  # two first messages at once must make one thread
+            session.add(row)
+    except IntegrityError:
+        found = _find_row(session, customer_id, channel, account)
+        if found is None:
+            raise
+        return found
+    return row
+
+
+def open_conversation(session: Session, customer_id: str, channel: str, external_id: str,
+                      channel_account: str = "default", language: str | None = None) -> ConversationView:
+    """The customer's thread on this channel account, created on first contact."""
+    return _conv_view(_open_row(session, customer_id, channel, external_id, channel_account, language))
+
+
+def list_conversations(session: Session, owner: str | None = None, agent_id: str | None = None,
+                       limit: int = 100) -> list[ConversationView]:
+    """Threads for the agent desk: waiting ones oldest first, the others most recent first."""
+    q = select(ConversationRow)
+    if owner:
+        q = q.where(ConversationRow.owner == owner)
+    if agent_id:
+        q = q.where(ConversationRow.agent_id == agent_id)
+    if owner == WAITING:
+        q = q.order_by(ConversationRow.waiting_since)
+    else:
+        q = q.order_by(ConversationRow.updated_at.desc())
+    return [_conv_view(r) for r in session.scalars(q.limit(limit))]
+
+
+def history(session: Session, conversation_id: str, after: str | None = None,
+            limit: int = 500) -> list[MessageView]:
+    """Messages of the thread in order; `after` is a message id (ids sort by time)."""
+    q = select(MessageRow).where(MessageRow.conversation_id == conversation_id)
+    if after:
+        q = q.where(MessageRow.id > after)
+    return [_msg_view(r) for r in session.scalars(q.order_by(MessageRow.id).limit(limit))]
+
+
+# -- outbound -----------------------------------------------------------------------------------
+def _store_reply(session: Session, conv: ConversationRow, reply: Reply, in_reply_to: str | None,
+                 status: str = "queued") -> MessageRow:
+    now = utcnow()
+    body = reply.model_dump(mode="json")
+    row = MessageRow(
+        id=new_id("msg"), conversation_id=conv.id, direction="out", sender=reply.sender,
+        agent_id=reply.agent_id, text=_plain_text(reply), payload=None, reply=body, inbound_key=None,
+        in_reply_to=in_reply_to, provider_message_id=None, status=status, status_at=now, created_at=now,
+    )
+    session.add(row)
+    outbox.enqueue(
+        session, f"channel.{conv.channel}", conv.external_id,
+        {"conversation_id": conv.id, "message_id": row.id, "channel_account": conv.channel_account,
+         "reply": body},
+        dedupe_key=f"msg:{row.id}",
+    )
+    record_event(session, MessageStored(conv.id, row.id, "out", reply.sender))
+    return row
+
+
+def _plain_text(reply: Reply) -> str | None:
+    texts = [getattr(p, "text", None) for p in reply.parts]
+    joined = "\n".join(t for t in texts if isinstance(t, str) and t)
+    return joined[:4000] or None
+
+
+def send_to_customer(session: Session, conversation_id: str, reply: Reply) -> MessageView:
+    """A proactive, agent or order-update message into the thread, delivered through the outbox."""
+    conv = _row(session, conversation_id)
+    row = _store_reply(session, conv, reply, None)
+    conv.updated_at = utcnow()
+    session.flush()
+    return _msg_view(row)
+
+
+def update_status(session: Session, message_id: str, status: str, *, by_provider_id: bool = False) -> bool:
+    """Apply a delivery receipt; statuses only move forward (queued → sent → delivered → read | failed)."""
+    col = MessageRow.provider_message_id if by_provider_id else MessageRow.id
+    row = session.scalar(select(MessageRow).where(col == message_id))
+    if row is None or not status_moves_forward(row.status, status):
+        return False
+    row.status, row.status_at = status, utcnow()
+    return True
+
+
+def mark_provider_id(session: Session, message_id: str, provider_message_id: str) -> None:
+    row = session.get(MessageRow, message_id)
+    if row is not None:
+        row.provider_message_id = provider_message_id
+        if status_moves_forward(row.status, "sent"):
+            row.status, row.status_at = "sent", utcnow()
+
+
+# -- inbound ------------------------------------------------------------------------------------
+def _replies_to(session: Session, inbound_row_id: str) -> tuple[list[Reply], list[str]]:
+    rows = session.scalars(
+        select(MessageRow).where(MessageRow.in_reply_to == inbound_row_id).order_by(MessageRow.id)
+    ).all()
+    return [Reply.model_validate(r.reply) for r in rows if r.reply], [r.id for r in rows]
+
+
+def _replay(session: Session, key: str) -> Turn | None:
+    seen = session.scalar(select(MessageRow).where(MessageRow.inbound_key == key))
+    if seen is None:
+        return None
+    conv = _row(session, seen.conversation_id)
+    replies, ids = _replies_to(session, seen.id)
+    return Turn(conv.id, conv.owner, replies, ids, replayed=True)
+
+
+def receive_turn(services: Any, inbound: InboundMessage) -> Turn:
+    """One shopper message, one transaction: dedupe, customer, thread, store, bot (if it owns the
+    thread), replies stored and queued. A replayed message id returns the stored replies unchanged."""
+    key = f"{inbound.channel}:{inbound.message_id}"
+    with services.db.session() as session:
+        replayed = _replay(session, key)
+        if replayed is not None:
+            return replayed
+        customer = customers.resolve_customer(session, inbound.channel, inbound.sender_id,
+                                              inbound.profile_name)
+        conv = _open_row(session, customer.id, inbound.channel, inbound.sender_id,
+                         inbound.channel_account, inbound.locale_hint or customer.language)
+        now = utcnow()
+        row = MessageRow(
+            id=new_id("msg"), conversation_id=conv.id, direction="in", sender="shopper", agent_id=None,
+            text=inbound.text[:4000] if inbound.text else None, payload=(inbound.payload or None),
+            reply=None, inbound_key=key, in_reply_to=None, provider_message_id=inbound.message_id,
+            status="received", status_at=now, created_at=now,
+        )
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:  # the same message raced in on another worker
+            raced = _replay(session, key)
+            if raced is None:
+                raise
+            return raced
+        conv.last_inbound_at = conv.updated_at = now
+        record_event(session, MessageStored(conv.id, row.id, "in", "shopper"))
+        replies: list[Reply] = []
+        if bot_may_reply(conv.owner):
+            replies = _run_bot(services, session, conv, customer, inbound)
+        status = "sent" if inbound.channel in SYNCHRONOUS_CHANNELS else "queued"
+        ids = [_store_reply(session, conv, r, row.id, status).id for r in replies]
+        return Turn(conv.id, conv.owner, replies, ids)
+
+
+def _run_bot(services: Any, session: Session, conv: ConversationRow, customer: customers.Customer,
+             inbound: InboundMessage) -> list[Reply]:
+    from shopkeeper import bots
+
+    turn = bots.respond(services, session, bots.BotContext(
+        conversation_id=conv.id, customer_id=customer.id, channel=conv.channel,
+        language=conv.language, state=dict(conv.state or {}), customer_name=customer.name,
+    ), inbound)
+    conv.state = turn.state
+    if turn.language and turn.language != conv.language:
+        conv.language = turn.language
+        customers.resolve_customer(session, inbound.channel, inbound.sender_id, None, turn.language)
+    if turn.handoff_reason:
+        _to_waiting(session, conv, turn.handoff_reason, turn.handoff_note)
+    return turn.replies
+
+
+def receive(services: Any, inbound: InboundMessage) -> list[Reply]:
+    """The contract entry point: the replies to one inbound message (see receive_turn)."""
+    return receive_turn(services, inbound).replies
+
+
+# -- who owns the thread ------------------------------------------------------------------------
+def _to_waiting(session: Session, conv: ConversationRow, reason: str, note: str | None) -> None:
+    if conv.owner == AGENT:
+        return  # already with a person
+    handoff.open_ticket(session, conv.id, conv.customer_id, reason, note)
+    if conv.owner != WAITING:
+        conv.owner, conv.handoff_reason, conv.waiting_since = WAITING, reason, utcnow()
+        record_event(session, OwnerChanged(conv.id, conv.customer_id, WAITING, None, reason))
+
+
+def request_handoff(session: Session, conversation_id: str, reason: str, note: str | None = None) -> ConversationView:
+    """Queue the thread for an agent; the bot stays silent from now on."""
+    conv = _row(session, conversation_id)
+    _to_waiting(session, conv, reason, note)
+    session.flush()
+    return _conv_view(conv)
+
+
+def assign_agent(session: Session, conversation_id: str, agent_id: str, *, take_over: bool = False) -> ConversationView:
+    """Give the thread to an agent: from the queue, or (take_over) straight from the bot or a colleague."""
+    conv = _row(session, conversation_id)
+    if conv.owner == AGENT and conv.agent_id != agent_id and not take_over:
+        raise NotConversationOwner(f"{conversation_id} is assigned to another agent")
+    if conv.owner == BOT and not take_over:
+        raise IllegalOwnerChange(f"{conversation_id} is with the bot; take it over explicitly")
+    handoff.assign_ticket(session, conv.id, conv.customer_id, agent_id)
+    conv.owner, conv.agent_id, conv.updated_at = AGENT, agent_id, utcnow()
+    record_event(session, OwnerChanged(conv.id, conv.customer_id, AGENT, agent_id, conv.handoff_reason))
+    session.flush()
+    return _conv_view(conv)
+
+
+def release_to_bot(session: Session, conversation_id: str, agent_id: str | None = None) -> ConversationView:
+    """Hand the thread back to the bot (by its agent, or by a supervisor passing agent_id=None)."""
+    conv = _row(session, conversation_id)
+    if agent_id is not None and conv.owner == AGENT and conv.agent_id != agent_id:
+        raise NotConversationOwner(f"{conversation_id} is assigned to another agent")
+    handoff.close_ticket(session, conv.id)
+    conv.owner, conv.agent_id, conv.handoff_reason, conv.waiting_since = BOT, None, None, None
+    state = dict(conv.state or {})
+    state["oos_streak"] = 0
+    conv.state, conv.updated_at = state, utcnow()
+    record_event(session, OwnerChanged(conv.id, conv.customer_id, BOT, None, None))
+    session.flush()
+    return _conv_view(conv)
+
+
+def agent_reply(session: Session, conversation_id: str, agent_id: str, text: str) -> MessageView:
+    """An agent speaks: only the agent who owns the thread may."""
+    conv = _row(session, conversation_id)
+    if conv.owner != AGENT or conv.agent_id != agent_id:
+        raise NotConversationOwner(f"agent {agent_id} does not own {conversation_id}")
+    reply = Reply(language=conv.language or "en", sender="agent", agent_id=agent_id).text(text)
+    return send_to_customer(session, conversation_id, reply)
