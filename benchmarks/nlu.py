@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", default=os.environ.get("SHOPKEEPER_NLU_CACHE", ".cache/nlu"),
                         help="embedding cache directory ('' disables)")
     parser.add_argument("--latency-samples", type=int, default=200)
+    parser.add_argument("--errors", action="store_true", help="list every misclassified test utterance")
     args = parser.parse_args(argv)
     cache = args.cache or None
 
@@ -92,6 +93,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{in_scope_accuracy:.4f} · out-of-scope recall {'-' if oos_recall is None else f'{oos_recall:.4f}'}")
     for lang, acc in per_language.items():
         print(f"  {lang}: {acc:.4f}")
+    if args.errors:
+        for (text, g, lang), r in zip(test_all, raw, strict=True):
+            if g != r:
+                print(f"  ✗ [{lang}] {text!r}: {g} -> {r}")
     print(f"latency per utterance (full parse) p50 {latencies[0]:.1f} ms · p99 {latencies[1]:.1f} ms")
     print("most confused (gold -> predicted: count): " +
           "; ".join(f"{g} -> {r}: {n}" for (g, r), n in confusions))

@@ -53,6 +53,9 @@ def metrics(ranked: list[str], grades: dict[str, int]) -> tuple[float, float, fl
     return dcg / idcg, rr, recall
 
 
+HANDLES: dict[str, str] = {}
+
+
 def evaluate(service: SearchService, queries: list[tuple[str, str]], judg: dict[str, dict[str, int]],
              language: str, rankers: dict[str, Ranker] | Ranker | None) -> dict[str, float]:
     scores, lat = [], []
@@ -61,7 +64,7 @@ def evaluate(service: SearchService, queries: list[tuple[str, str]], judg: dict[
         t = time.perf_counter()
         res = service.search(SearchQuery(text=text, language=language, limit=100), ranker=ranker)
         lat.append((time.perf_counter() - t) * 1000)
-        m = metrics([h.product_id for h in res.hits], judg.get(qid, {}))
+        m = metrics([HANDLES[h.product_id] for h in res.hits], judg.get(qid, {}))
         if m:
             scores.append(m)
     arr = np.asarray(scores)
@@ -82,7 +85,7 @@ def collect(service: SearchService, queries: list[tuple[str, str]], judg: dict[s
         if not cands:
             continue
         xs.append(features(qt, cands, service._df, service._n_docs, service._avgdl))
-        ys.append(np.asarray([grades.get(c.product_id, 0) for c in cands]))
+        ys.append(np.asarray([grades.get(HANDLES[c.product_id], 0) for c in cands]))
         qids.append(qid)
         groups.append(len(cands))
     return np.vstack(xs), np.concatenate(ys), qids, groups
@@ -143,6 +146,11 @@ def main() -> int:
     encoder.save()
     print(f"imported {report.created} products ({len(report.errors)} errors) in {build_s:.1f} s", file=sys.stderr)
 
+    from sqlalchemy import select
+
+    from shopkeeper.catalog.store import Product
+    with db.session() as session:
+        handle_of = dict(session.execute(select(Product.id, Product.handle)).all())
     service = SearchService(db, encoder=encoder.inner, log_searches=True)
     # updating one product: re-import with a changed title, index + vector included
     upd = []
@@ -161,6 +169,7 @@ def main() -> int:
     judg: dict[str, dict[str, int]] = defaultdict(dict)
     for r in read_tsv(args.judgments):
         judg[r["query_id"]][r["product_id"]] = int(r["grade"])
+    HANDLES.update(handle_of)
     service.search(SearchQuery(text="warm up"))
 
     bm25 = evaluate(service, queries, judg, args.language, FeatureRanker("bm25"))

@@ -12,3 +12,4 @@ import shopkeeper.cart.store
 import shopkeeper.orders.store
 import shopkeeper.conversations.store
 import shopkeeper.handoff.store
+import shopkeeper.channels.store

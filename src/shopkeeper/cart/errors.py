@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shopkeeper.inventory import OutOfStock
+from shopkeeper.kernel.errors import DomainError
 
 __all__ = [
     "CartClosed", "CartError", "CartNotFound", "CurrencyMismatch", "DiscountError", "DiscountExpired",
@@ -11,7 +12,7 @@ __all__ = [
 ]
 
 
-class CartError(Exception):
+class CartError(DomainError):
     code = "cart_error"
 
 

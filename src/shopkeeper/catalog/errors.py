@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from shopkeeper.kernel.errors import DomainError
 
-class CatalogError(Exception):
+
+class CatalogError(DomainError):
     code = "catalog_error"
 
 

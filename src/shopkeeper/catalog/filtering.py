@@ -46,13 +46,18 @@ def load_facts(session: Session, product_ids: list[str]) -> dict[str, Facts]:
         return out
     for i in range(0, len(product_ids), 500):
         chunk = product_ids[i : i + 500]
-        for pid, brand, cat, rating, rc, pop in session.execute(
+        sellable = []
+        for pid, brand, cat, rating, rc, pop, price in session.execute(
             select(Product.id, Product.brand, Product.category, Product.rating, Product.review_count,
-                   Product.popularity).where(Product.id.in_(chunk))):
+                   Product.popularity, Product.price_min_minor).where(Product.id.in_(chunk))):
             out[pid] = Facts(brand, cat, rating, rc, pop)
+            if price is not None:  # has variants
+                sellable.append(pid)
+        if not sellable:
+            continue
         rows = session.execute(select(Variant.id, Variant.product_id, Variant.color, Variant.size,
                                       Variant.price_minor, Variant.currency)
-                               .where(Variant.product_id.in_(chunk))).all()
+                               .where(Variant.product_id.in_(sellable))).all()
         stock = inventory.available(session, [r[0] for r in rows]) if rows else {}
         for vid, pid, color, size, price, cur in rows:
             if pid in out:

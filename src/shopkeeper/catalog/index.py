@@ -27,7 +27,7 @@ def ensure_index(session: Session) -> None:
     """Create the dialect's full-text structure once per database (idempotent; survives migrations
     that only know the plain tables)."""
     bind = session.get_bind()
-    key = str(bind.url) + str(session.execute(text("SELECT 1")).scalar())
+    key = str(getattr(bind, "engine", bind).url)
     if key in _ENSURED:
         return
     if bind.dialect.name == "sqlite":

@@ -58,6 +58,16 @@ def _bm25(tfs: dict[str, float], dl: float, terms: list[str], df: dict[str, int]
     return score
 
 
+def parsed(doc: dict[str, Any]) -> dict[str, Any]:
+    """A stored search document split once into what the features read (cached by the service)."""
+    fields = {f: (doc.get(f) or "").split() for f in FIELD_WEIGHTS}
+    title = fields["title"]
+    return {"fields": fields, "title": title, "tset": set(title), "dset": set(fields["description"]),
+            "all": set().union(*map(set, fields.values())), "dl": sum(len(v) for v in fields.values()),
+            "title_bigrams": set(zip(title, title[1:], strict=False)),
+            "raw_title": (doc.get("raw_title") or "").lower()}
+
+
 def features(q: QueryTerms, cands: list[Candidate], df: dict[str, int], n_docs: int, avgdl: float) -> np.ndarray:
     rows = []
     qset = set(q.terms)
@@ -68,19 +78,13 @@ def features(q: QueryTerms, cands: list[Candidate], df: dict[str, int], n_docs: 
     qraw = q.raw.lower()
     title_len_avg = max(avgdl / 3, 1.0)
     for c in cands:
-        fields = {f: (c.doc.get(f) or "").split() for f in FIELD_WEIGHTS}
+        d = c.doc
+        fields, title, tset, allset, raw_title = d["fields"], d["title"], d["tset"], d["all"], d["raw_title"]
         tfs: dict[str, float] = {}
-        for f, toks in fields.items():
-            w = FIELD_WEIGHTS[f]
-            for t in toks:
-                if t in qall:
-                    tfs[t] = tfs.get(t, 0.0) + w
-        dl = sum(len(v) for v in fields.values())
-        title = fields["title"]
-        tset = set(title)
+        for t in qall & allset:
+            tfs[t] = sum(FIELD_WEIGHTS[f] * toks.count(t) for f, toks in fields.items())
+        dl = d["dl"]
         title_tf = {t: float(title.count(t)) for t in qall if t in tset}
-        allset = set().union(*map(set, fields.values()))
-        raw_title = (c.doc.get("raw_title") or "").lower()
         rows.append([
             _bm25(tfs, dl, bm_terms, df, n_docs, avgdl),
             _bm25(title_tf, len(title), bm_terms, df, n_docs, title_len_avg),
@@ -88,7 +92,7 @@ def features(q: QueryTerms, cands: list[Candidate], df: dict[str, int], n_docs: 
             len(qset & allset) / nq,
             float(bool(q.ordered) and q.ordered[-1] in tset),
             float(bool(q.ordered) and q.ordered[0] in tset),
-            (len(q_bigrams & set(zip(title, title[1:], strict=False))) / len(q_bigrams)) if q_bigrams else -1.0,
+            (len(q_bigrams & d["title_bigrams"]) / len(q_bigrams)) if q_bigrams else -1.0,
             fuzz.token_set_ratio(qraw, raw_title) / 100.0,
             fuzz.partial_ratio(qraw, raw_title) / 100.0,
             c.sem,
@@ -101,7 +105,7 @@ def features(q: QueryTerms, cands: list[Candidate], df: dict[str, int], n_docs: 
             float(len(q.terms)),
             float(len(title)),
             (sum(n in tset for n in q.numbers) / len(q.numbers)) if q.numbers else -1.0,
-            len(qset & set(fields["description"])) / nq,
+            len(qset & d["dset"]) / nq,
             c.rating if c.rating is not None else -1.0,
             math.log1p(c.review_count),
             math.log1p(c.popularity),

@@ -44,7 +44,7 @@ def write_products(
     existing: dict[str, str] = {}
     for i in range(0, len(handles), 500):
         existing.update(session.execute(
-            select(Product.handle, Product.id).where(Product.handle.in_(handles[i : i + 500]))).tuples().all())
+            select(Product.handle, Product.id).where(Product.handle.in_(handles[i : i + 500]))).all())
     _check_skus(session, records, existing)
     ids, new_rows, upd_rows = [], [], []
     for r in records:
@@ -81,7 +81,7 @@ def _check_skus(session: Session, records: list[dict[str, Any]], existing: dict[
     owners: dict[str, str] = {}
     for i in range(0, len(skus), 500):
         owners.update(session.execute(select(Variant.sku, Variant.product_id)
-                                      .where(Variant.sku.in_(skus[i : i + 500]))).tuples().all())
+                                      .where(Variant.sku.in_(skus[i : i + 500]))).all())
     for r in records:
         for v in r["variants"]:
             owner = owners.get(v["sku"])
@@ -95,7 +95,7 @@ def _write_variants(session: Session, records: list[dict[str, Any]], ids: list[s
     touched = [pid for pid, r in zip(ids, records, strict=True) if r["handle"] in existing]
     if touched:
         old = dict(session.execute(select(Variant.sku, Variant.id)
-                                   .where(Variant.product_id.in_(touched))).tuples().all())
+                                   .where(Variant.product_id.in_(touched))).all())
     keep: set[str] = set()
     for pid, r in zip(ids, records, strict=True):
         for pos, v in enumerate(r["variants"]):
@@ -135,14 +135,15 @@ def write_vectors(session: Session, product_ids: list[str], texts: list[str], en
     for i in range(0, len(product_ids), 500):
         have.update(session.execute(select(ProductVector.product_id, ProductVector.content_hash)
                                     .where(ProductVector.product_id.in_(product_ids[i : i + 500]))
-                                    .where(ProductVector.model == encoder.name)).tuples().all())
+                                    .where(ProductVector.model == encoder.name)).all())
     todo = [i for i, (pid, h) in enumerate(zip(product_ids, hashes, strict=True)) if have.get(pid) != h]
     if not todo:
         return 0
     vecs = encoder.encode([texts[i] for i in todo])
-    stale = [product_ids[i] for i in todo if product_ids[i] in have]
-    if stale:
-        session.execute(delete(ProductVector).where(ProductVector.product_id.in_(stale)))
+    # one vector per product: a changed text or a different model replaces it
+    stale = [product_ids[i] for i in todo]
+    for i in range(0, len(stale), 500):
+        session.execute(delete(ProductVector).where(ProductVector.product_id.in_(stale[i : i + 500])))
     rows = [{"product_id": product_ids[i], "model": encoder.name, "content_hash": hashes[i],
              "vector": to_blob(np.asarray(v))} for i, v in zip(todo, vecs, strict=True)]
     for i in range(0, len(rows), 1000):

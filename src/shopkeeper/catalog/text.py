@@ -24,7 +24,7 @@ STOP = {
 
 # Home-improvement and fashion catalogs write units a dozen ways; fold them to one token.
 UNITS = [
-    (re.compile(r"(\d)\s*(?:inches|inch|in\.|\"|'')(?=\W|$)"), r"\1 in "),
+    (re.compile(r"(\d)\s*(?:inches|inch|in\.|\"|'')(?=\W|$)"), r"\1 inch "),
     (re.compile(r"(\d)\s*(?:feet|foot|ft\.|')(?=\W|$)"), r"\1 ft "),
     (re.compile(r"(\d)\s*(?:gallons|gallon|gal\.)(?=\W|$)"), r"\1 gal "),
     (re.compile(r"(\d)\s*(?:pounds|pound|lbs\.|lb\.)(?=\W|$)"), r"\1 lb "),

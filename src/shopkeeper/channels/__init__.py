@@ -2,9 +2,9 @@
 
 from shopkeeper.channels.messages import (
     Button,
+    Carousel,
     CartLine,
     CartSummary,
-    Carousel,
     ImagePart,
     InboundMessage,
     OrderSummary,
@@ -17,6 +17,17 @@ from shopkeeper.channels.messages import (
 )
 
 __all__ = [
-    "Button", "CartLine", "CartSummary", "Carousel", "ImagePart", "InboundMessage", "OrderSummary",
-    "Part", "PaymentRequest", "ProductCard", "QuickReplies", "Reply", "TextPart",
+    "Button",
+    "Carousel",
+    "CartLine",
+    "CartSummary",
+    "ImagePart",
+    "InboundMessage",
+    "OrderSummary",
+    "Part",
+    "PaymentRequest",
+    "ProductCard",
+    "QuickReplies",
+    "Reply",
+    "TextPart",
 ]

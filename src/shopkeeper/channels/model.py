@@ -60,12 +60,16 @@ def decide_send(
         if sender == "agent":
             return SendDecision(True, "human_agent_tag")
         return SendDecision(
-            False, "refused", "window_closed: past 24 h only a human agent may reply (HUMAN_AGENT tag, 7 days)"
+            False,
+            "refused",
+            "window_closed: past 24 h only a human agent may reply (HUMAN_AGENT tag, 7 days)",
         )
     if channel in ("whatsapp", "twilio_whatsapp") and has_template:
         return SendDecision(True, "template")
     if channel in ("whatsapp", "twilio_whatsapp"):
-        return SendDecision(False, "refused", "window_closed: outside 24 h WhatsApp allows only approved templates")
+        return SendDecision(
+            False, "refused", "window_closed: outside 24 h WhatsApp allows only approved templates"
+        )
     return SendDecision(False, "refused", "window_closed: the 24 h messaging window has closed")
 
 
@@ -79,7 +83,11 @@ KEYWORDS: dict[str, dict[Keyword, tuple[str, ...]]] = {
         "start": ("start", "yes", "unstop", "subscribe"),
         "help": ("help", "info"),
     },
-    "pl": {"stop": ("stop", "koniec", "wypisz", "rezygnuję"), "start": ("start", "zapisz"), "help": ("pomoc",)},
+    "pl": {
+        "stop": ("stop", "koniec", "wypisz", "rezygnuję"),
+        "start": ("start", "zapisz"),
+        "help": ("pomoc",),
+    },
     "de": {"stop": ("stopp", "abmelden", "austragen"), "start": ("anmelden",), "help": ("hilfe",)},
     "fr": {"stop": ("arret", "arrêt", "desabonner", "désabonner"), "start": ("abonner",), "help": ("aide",)},
     "es": {"stop": ("parar", "baja", "cancelar"), "start": ("alta", "empezar"), "help": ("ayuda",)},
@@ -92,7 +100,7 @@ KEYWORD_TEXTS: dict[Keyword, dict[str, str]] = {
     "stop": {
         "en": "You're unsubscribed and won't get more messages here. Reply START to come back.",
         "pl": "Wypisano Cię. Nie dostaniesz więcej wiadomości. Odpisz START, aby wrócić.",
-        "de": "Du bist abgemeldet und bekommst hier keine Nachrichten mehr. Antworte START, um zurückzukommen.",
+        "de": "Du bist abgemeldet und bekommst keine Nachrichten mehr. Antworte START, um zurückzukommen.",
     },
     "start": {
         "en": "You're subscribed again. Reply STOP to unsubscribe, HELP for help.",
@@ -159,8 +167,20 @@ def count_segments(text: str) -> SegmentInfo:
 
 
 # Characters often typed by bots that silently force UCS-2; their GSM-7 look-alikes keep SMS cheap.
-GSM_FRIENDLY = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "...",
-                              "•": "-", "\u00a0": " ", "×": "x"})
+GSM_FRIENDLY = str.maketrans(
+    {
+        "’": "'",
+        "‘": "'",
+        "“": '"',
+        "”": '"',
+        "–": "-",
+        "—": "-",
+        "…": "...",
+        "•": "-",
+        "\u00a0": " ",
+        "×": "x",
+    }
+)
 
 
 def gsm_friendly(text: str) -> str:

@@ -65,8 +65,11 @@ def _line(line: CartLine) -> str:
 def cart_text(cart: CartSummary) -> str:
     rows = [_line(line) for line in cart.lines] or ["(empty)"]
     rows.append(f"Subtotal: {cart.subtotal_text}")
-    for label, value in (("Discount", cart.discount_text), ("Shipping", cart.shipping_text),
-                         ("Tax", cart.tax_text)):
+    for label, value in (
+        ("Discount", cart.discount_text),
+        ("Shipping", cart.shipping_text),
+        ("Tax", cart.tax_text),
+    ):
         if value:
             rows.append(f"{label}: {value}")
     rows.append(f"Total: {cart.total_text}")

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shopkeeper.channels.errors import LinkCodeInvalid
@@ -22,6 +22,7 @@ from shopkeeper.channels.store import (
     RateBucketRow,
     TemplateRow,
 )
+from shopkeeper.kernel import outbox
 from shopkeeper.kernel.clock import new_id, utcnow
 
 TOKEN_PREFIX = "~"  # marks callback data that is a server-side token, not a payload
@@ -51,8 +52,15 @@ def touch_contact(
     now = utcnow()
     row = find_contact(session, channel, recipient)
     if row is None:
-        row = ChannelContactRow(id=new_id("chc"), channel=channel, recipient=recipient, account=account,
-                                opted_out=False, unreachable=False, updated_at=now)
+        row = ChannelContactRow(
+            id=new_id("chc"),
+            channel=channel,
+            recipient=recipient,
+            account=account,
+            opted_out=False,
+            unreachable=False,
+            updated_at=now,
+        )
         session.add(row)
     at = inbound_at or now
     if row.last_inbound_at is None or at > row.last_inbound_at:
@@ -82,8 +90,11 @@ def mark_unreachable(session: Session, channel: str, recipient: str) -> None:
 def _token(session: Session, kind: str, value: str, ttl: timedelta | None, token: str | None = None) -> str:
     now = utcnow()
     token = token or secrets.token_urlsafe(8)
-    session.add(ChannelTokenRow(token=token, kind=kind, value=value, created_at=now,
-                                expires_at=now + ttl if ttl else None))
+    session.add(
+        ChannelTokenRow(
+            token=token, kind=kind, value=value, created_at=now, expires_at=now + ttl if ttl else None
+        )
+    )
     session.flush()
     return token
 
@@ -100,7 +111,7 @@ def _lookup(session: Session, kind: str, token: str) -> str | None:
 def resolve_callback(session: Session, data: str) -> str:
     """Telegram callback_data back to the payload (tokens for payloads longer than 64 bytes)."""
     if data.startswith(TOKEN_PREFIX):
-        return _lookup(session, "callback", data[len(TOKEN_PREFIX):]) or data
+        return _lookup(session, "callback", data[len(TOKEN_PREFIX) :]) or data
     return data
 
 
@@ -151,7 +162,9 @@ class DbRenderContext:
     def short_link(self, url: str) -> str:
         if not self.base_url or len(url) <= 40:
             return url
-        return f"{self.base_url.rstrip('/')}/webhooks/l/{_token(self.session, 'link', url, timedelta(days=30))}"
+        return (
+            f"{self.base_url.rstrip('/')}/webhooks/l/{_token(self.session, 'link', url, timedelta(days=30))}"
+        )
 
 
 # -- identity link codes -------------------------------------------------------------------------
@@ -177,17 +190,32 @@ def redeem_link_code(session: Session, code: str) -> str:
 
 # -- templates -----------------------------------------------------------------------------------
 def register_template(
-    session: Session, channel: str, name: str, language: str, category: str, body: str,
+    session: Session,
+    channel: str,
+    name: str,
+    language: str,
+    category: str,
+    body: str,
     provider_ref: str | None = None,
 ) -> TemplateRow:
     category = category.upper()
     if category not in ("MARKETING", "UTILITY", "AUTHENTICATION"):
         raise ValueError(f"template category {category!r} is not MARKETING, UTILITY or AUTHENTICATION")
-    row = session.scalar(select(TemplateRow).where(
-        TemplateRow.channel == channel, TemplateRow.name == name, TemplateRow.language == language))
+    row = session.scalar(
+        select(TemplateRow).where(
+            TemplateRow.channel == channel, TemplateRow.name == name, TemplateRow.language == language
+        )
+    )
     if row is None:
-        row = TemplateRow(id=new_id("tpl"), channel=channel, name=name, language=language,
-                          created_at=utcnow(), category=category, body=body)
+        row = TemplateRow(
+            id=new_id("tpl"),
+            channel=channel,
+            name=name,
+            language=language,
+            created_at=utcnow(),
+            category=category,
+            body=body,
+        )
         session.add(row)
     row.category, row.body, row.provider_ref = category, body, provider_ref
     session.flush()
@@ -196,11 +224,15 @@ def register_template(
 
 def find_template(session: Session, channel: str, name: str, language: str) -> TemplateRow | None:
     """Exact language (en_US), then its base (en), then any variant starting with the base."""
-    rows = list(session.scalars(select(TemplateRow).where(TemplateRow.channel == channel,
-                                                          TemplateRow.name == name)))
+    rows = list(
+        session.scalars(select(TemplateRow).where(TemplateRow.channel == channel, TemplateRow.name == name))
+    )
     base = language.replace("-", "_").split("_")[0].lower()
-    for pick in (lambda r: r.language == language, lambda r: r.language.lower() == base,
-                 lambda r: r.language.lower().startswith(base)):
+    for pick in (
+        lambda r: r.language == language,
+        lambda r: r.language.lower() == base,
+        lambda r: r.language.lower().startswith(base),
+    ):
         for r in rows:
             if pick(r):
                 return r
@@ -208,20 +240,22 @@ def find_template(session: Session, channel: str, name: str, language: str) -> T
 
 
 # -- rate limits (GCRA, shared by every worker through the database) -----------------------------
-def take_rate_slot(session: Session, key: str, interval_s: float, burst: int, now: datetime | None = None) -> float:
-    """0.0 if a send may go now (and it is counted), else the seconds to wait."""
+def take_rate_slot(
+    session: Session, key: str, interval_s: float, burst: int, *, count: int = 1, now: datetime | None = None
+) -> float:
+    """0.0 if `count` sends may go now (and they are counted), else the seconds to wait."""
     now = now or utcnow()
     row = session.get(RateBucketRow, key, with_for_update=True)
     interval = timedelta(seconds=interval_s)
     if row is None:
-        session.add(RateBucketRow(key=key, tat=now + interval))
-        session.flush()
-        return 0.0
+        row = RateBucketRow(key=key, tat=now)
+        session.add(row)
     tat = max(row.tat, now)
-    allowance = interval * (burst - 1)
+    allowance = interval * max(burst - count, 0)
     if tat - now > allowance:
         return (tat - now - allowance).total_seconds()
-    row.tat = tat + interval
+    row.tat = tat + interval * count
+    session.flush()
     return 0.0
 
 
@@ -231,13 +265,27 @@ def sent_parts(session: Session, outbox_id: str) -> set[int]:
 
 
 def record_delivery(
-    session: Session, outbox_id: str, part_index: int, channel: str, recipient: str,
+    session: Session,
+    outbox_id: str,
+    part_index: int,
+    channel: str,
+    recipient: str,
     provider_message_id: str | None,
+    message_id: str | None = None,
 ) -> DeliveryRow:
     now = utcnow()
-    row = DeliveryRow(id=new_id("dlv"), outbox_id=outbox_id, part_index=part_index, channel=channel,
-                      recipient=recipient, provider_message_id=provider_message_id, status="sent",
-                      sent_at=now, status_at=now)
+    row = DeliveryRow(
+        id=new_id("dlv"),
+        outbox_id=outbox_id,
+        message_id=message_id,
+        part_index=part_index,
+        channel=channel,
+        recipient=recipient,
+        provider_message_id=provider_message_id,
+        status="sent",
+        sent_at=now,
+        status_at=now,
+    )
     session.add(row)
     session.flush()
     return row
@@ -246,14 +294,25 @@ def record_delivery(
 def apply_status(session: Session, upd: StatusUpdate) -> list[DeliveryRow]:
     """Move deliveries forward (never back); returns the rows that changed."""
     if upd.provider_message_id:
-        rows = list(session.scalars(select(DeliveryRow).where(
-            DeliveryRow.provider_message_id == upd.provider_message_id)))
+        rows = list(
+            session.scalars(
+                select(DeliveryRow).where(DeliveryRow.provider_message_id == upd.provider_message_id)
+            )
+        )
     elif upd.watermark is not None and upd.recipient_id:
         # Messenger watermarks mean "everything sent up to t" (research §1.3)
-        rows = list(session.scalars(select(DeliveryRow).where(
-            DeliveryRow.channel == upd.channel, DeliveryRow.recipient == upd.recipient_id,
-            DeliveryRow.sent_at <= upd.watermark,
-            DeliveryRow.status.in_([s for s, r in STATUS_RANK.items() if r < STATUS_RANK[upd.status]]))))
+        rows = list(
+            session.scalars(
+                select(DeliveryRow).where(
+                    DeliveryRow.channel == upd.channel,
+                    DeliveryRow.recipient == upd.recipient_id,
+                    DeliveryRow.sent_at <= upd.watermark,
+                    DeliveryRow.status.in_(
+                        [s for s, r in STATUS_RANK.items() if r < STATUS_RANK[upd.status]]
+                    ),
+                )
+            )
+        )
     else:
         rows = []
     changed = []
@@ -266,10 +325,31 @@ def apply_status(session: Session, upd: StatusUpdate) -> list[DeliveryRow]:
 
 
 def delivery_status(session: Session, provider_message_id: str) -> str | None:
-    return session.scalar(select(DeliveryRow.status).where(
-        DeliveryRow.provider_message_id == provider_message_id))
+    return session.scalar(
+        select(DeliveryRow.status).where(DeliveryRow.provider_message_id == provider_message_id)
+    )
 
 
-def forget_rate_state(session: Session) -> None:
-    """Tests and the simulator start with empty buckets."""
-    session.execute(update(RateBucketRow).values(tat=utcnow()))
+def enqueue_template(
+    session: Session,
+    channel: str,
+    recipient: str,
+    name: str,
+    language: str,
+    params: list[str],
+    *,
+    account: str = "default",
+    dedupe_key: str | None = None,
+) -> str:
+    """Queue an approved template (the only WhatsApp message allowed outside the 24 h window)."""
+    msg = outbox.enqueue(
+        session,
+        f"channel.{channel}",
+        recipient,
+        {
+            "template": {"name": name, "language": language, "params": list(params)},
+            "channel_account": account,
+        },
+        dedupe_key=dedupe_key,
+    )
+    return msg.id

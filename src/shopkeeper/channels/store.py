@@ -89,6 +89,7 @@ class DeliveryRow(Base):
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     outbox_id: Mapped[str] = mapped_column(String(40))
+    message_id: Mapped[str | None] = mapped_column(String(40), index=True)  # conversations' message
     part_index: Mapped[int]
     channel: Mapped[str] = mapped_column(String(30))
     recipient: Mapped[str] = mapped_column(String(200))

@@ -78,8 +78,10 @@ def wire(services: Any) -> None:
 
     services.bus.subscribe(
         RefundRequested,
-        refund_sender(services.db, dict(services.payment_providers or {}), services.payment_provider),
+        refund_sender(services.db, services.payment_providers, lambda: services.payment_provider),
     )
+    # the worker's housekeeping pass lapses overdue holds; their unpaid orders get cancelled
+    services.extras.setdefault("periodic", []).append(lambda svc: expire_unpaid(svc.db))
 
 
 __all__ = [

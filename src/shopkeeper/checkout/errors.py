@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from shopkeeper.kernel.errors import DomainError
 
-class CheckoutError(Exception):
+
+class CheckoutError(DomainError):
     code = "checkout_error"
 
 

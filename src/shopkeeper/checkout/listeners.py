@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import weakref
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -67,8 +68,11 @@ def install(bus: EventBus) -> None:
     bus.subscribe_in_transaction(inventory.ReservationExpired, on_reservation_expired)
 
 
-def refund_sender(db: Database, providers: dict[str, Any], default: Any = None) -> Any:
-    """An after-commit listener that asks the provider to refund a RefundRequested order."""
+def refund_sender(db: Database, providers: Mapping[str, Any], default: Callable[[], Any] | Any = None) -> Any:
+    """An after-commit listener that asks the provider to refund a RefundRequested order.
+
+    `providers` is read at call time (the composition root may register providers later).
+    """
 
     def handle(event: orders.RefundRequested) -> None:
         if not event.payment_id:
@@ -77,7 +81,8 @@ def refund_sender(db: Database, providers: dict[str, Any], default: Any = None) 
             payment = payments.find_payment(session, event.payment_id)
             if payment is None or payment.status != "succeeded":
                 return
-            provider = providers.get(payment.provider) or default
+            fallback = default() if callable(default) else default
+            provider = providers.get(payment.provider) or fallback
             if provider is None:
                 log.error("no provider %s to refund order %s", payment.provider, event.order_id)
                 return

@@ -100,8 +100,12 @@ def quote(session: Session, cart_id: str, destination: Destination | None = None
     out. `strict` (used when placing the order) raises instead of noting a dropped discount or a
     destination we cannot ship to.
     """
+    return _quote_cart(session, carts.get_cart(session, cart_id), destination, shipping_method_id, strict)
+
+
+def _quote_cart(session: Session, cart: carts.CartView, destination: Destination | None,
+                shipping_method_id: str | None, strict: bool) -> Totals:
     cfg = current_config()
-    cart = carts.get_cart(session, cart_id)
     _check_currency(cfg, cart)
     notes = [f"{vid} is no longer sold and was left out" for vid in cart.unavailable]
     notes += [
@@ -177,7 +181,7 @@ def place_order(session: Session, cart_id: str, contact: Contact, address: Addre
     if not cart.lines:
         raise CartEmpty("the cart is empty")
     dest = Destination(address.country, address.postcode, address.region)
-    totals = quote(session, cart_id, dest, shipping_method_id, strict=True)
+    totals = _quote_cart(session, cart, dest, shipping_method_id, strict=True)
     order_id = new_id("ord")
     with session.begin_nested():
         # stock first: a buyer who loses the race for the last units never takes an order number

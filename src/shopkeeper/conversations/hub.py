@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from typing import Any
 
 from shopkeeper.kernel.outbox import OutboxMessage, SendResult
@@ -19,6 +19,7 @@ class WebchatHub:
         self._lock = threading.Lock()
         self._subscribers: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Queue[dict[str, Any]]]]]
         self._subscribers = defaultdict(list)
+        self._pushed: OrderedDict[str, None] = OrderedDict()  # message ids already pushed (bounded)
 
     def subscribe(self, conversation_id: str) -> asyncio.Queue[dict[str, Any]]:
         """Called on the event loop by a socket handler; returns the queue its frames arrive on."""
@@ -49,6 +50,18 @@ class WebchatHub:
                 continue
         return len(subs)
 
+    def deliver_once(self, conversation_id: str, message_id: str, reply: Any) -> bool:
+        """Push a reply frame unless this message id was pushed already (the socket handler and the
+        outbox sender both offer each reply; whichever comes first delivers it)."""
+        with self._lock:
+            if message_id in self._pushed:
+                return False
+            self._pushed[message_id] = None
+            while len(self._pushed) > 10_000:
+                self._pushed.popitem(last=False)
+        self.publish(conversation_id, {"type": "reply", "message_id": message_id, "reply": reply})
+        return True
+
     def sender(self, msg: OutboxMessage) -> SendResult:
         """The `channel.webchat` outbox sender: push the canonical Reply JSON to open sockets.
 
@@ -57,5 +70,5 @@ class WebchatHub:
         payload = msg.payload
         conversation_id = str(payload.get("conversation_id", ""))
         message_id = str(payload.get("message_id", ""))
-        self.publish(conversation_id, {"type": "reply", "message_id": message_id, "reply": payload.get("reply")})
+        self.deliver_once(conversation_id, message_id, payload.get("reply"))
         return SendResult(ok=True, provider_message_id=message_id)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from shopkeeper.kernel.errors import DomainError
 
-class InventoryError(Exception):
+
+class InventoryError(DomainError):
     code = "inventory_error"
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from shopkeeper.kernel.errors import DomainError
 
-class OrderError(Exception):
+
+class OrderError(DomainError):
     code = "order_error"
 
 

@@ -1,5 +1,5 @@
 """Our session model: V-SKNN, sequential and association rules propose candidates; a small
-listwise-trained linear ranker over their scores (plus repeat and popularity signals) orders them.
+gradient-boosted ranker over their scores (plus repeat, transition and trend signals) orders them.
 
 The ranker is fitted on a time split of the training log only (older sessions feed the base
 models, the most recent ones teach the weights); then the base models are refitted on everything.
@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from shopkeeper.recommendations.clicks import ClickLog, FloatArray, IntArray, SessionIndex, top_n
-from shopkeeper.recommendations.rules import AssociationRules, SequentialRules
+from shopkeeper.recommendations.rules import AssociationRules, Rules, SequentialRules
 from shopkeeper.recommendations.session_knn import VSKNN, VSKNNConfig
 
 FEATURES = (
     "vsknn", "vsknn_rank", "sr_last", "sr_prev", "ar_last", "sr_log", "in_session", "is_last",
     "recency", "repeats", "pop", "vsknn_short", "sr_short", "knn2", "bias",
+    "self_rate", "next_prob", "recent_pop", "length", "distinct", "knn_share",
 )
 
 
@@ -29,23 +31,25 @@ class BlendConfig:
     knn_candidates: int = 100
     rule_candidates: int = 30
     tune_share: float = 0.25
-    epochs: int = 400
-    learning_rate: float = 0.05
-    l2: float = 1e-4
+    negatives: int = 40  # per tuning query; subsampling keeps the ranker's fit time bounded
+    trees: int = 100
+    learning_rate: float = 0.1
+    leaves: int = 15
+    min_leaf: int = 200
+    seed: int = 7
 
 
 class SessionBlend:
     def __init__(self, config: BlendConfig | None = None) -> None:
         self.config = config or BlendConfig()
-        self.weights: FloatArray = np.zeros(len(FEATURES))
-        self.weights[FEATURES.index("vsknn")] = 1.0
+        self.ranker: Any = None  # None: order by V-SKNN alone (too little data to learn from)
 
     # -- training -------------------------------------------------------------------------------
     def fit(self, log: ClickLog, index: SessionIndex | None = None) -> SessionBlend:
         head, tune = split_by_time(log, self.config.tune_share)
         if len(tune) and len(head):
             self._fit_bases(head, SessionIndex.build(head))
-            self.weights = self._learn(tune)
+            self.ranker = self._learn(tune)
         self._fit_bases(log, index or SessionIndex.build(log))
         return self
 
@@ -56,10 +60,16 @@ class SessionBlend:
         self.sr = SequentialRules(steps=20, weighting="quadratic", pruning=0).fit(log, index)
         self.ar = AssociationRules(pruning=0).fit(log, index)
         self.log_pop = np.log1p(index.clicks) / max(float(np.log1p(index.clicks.max())), 1e-9)
+        self.self_rate, self.next_prob = first_order(log, index)
+        self.recent_pop = recent_popularity(log, index)
 
-    def _learn(self, tune: ClickLog) -> FloatArray:
-        blocks: list[FloatArray] = []
-        targets: list[int] = []
+    def _learn(self, tune: ClickLog) -> Any:
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
+        cfg = self.config
+        rng = np.random.default_rng(cfg.seed)
+        rows: list[FloatArray] = []
+        labels: list[IntArray] = []
         dense_of = self.index.item_of
         for start, end in tune.session_runs():
             raw = tune.items[start:end].tolist()
@@ -69,11 +79,22 @@ class SessionBlend:
                 if not history or target is None:
                     continue
                 cands, feats = self.features(history)
-                where = np.flatnonzero(cands == target)
-                if where.shape[0]:
-                    blocks.append(feats)
-                    targets.append(int(where[0]))
-        return fit_listwise(blocks, targets, self.config)
+                hit = cands == target
+                if not hit.any():
+                    continue
+                neg = np.flatnonzero(~hit)
+                if neg.shape[0] > cfg.negatives:
+                    neg = rng.choice(neg, cfg.negatives, replace=False)
+                keep = np.concatenate([np.flatnonzero(hit), neg])
+                rows.append(feats[keep])
+                labels.append(hit[keep].astype(np.int64))
+        if len(rows) < 50:
+            return None
+        model = HistGradientBoostingClassifier(
+            max_iter=cfg.trees, learning_rate=cfg.learning_rate, max_leaf_nodes=cfg.leaves,
+            min_samples_leaf=cfg.min_leaf, l2_regularization=1.0, random_state=cfg.seed,
+        )
+        return model.fit(np.concatenate(rows), np.concatenate(labels))
 
     # -- serving --------------------------------------------------------------------------------
     def features(self, history: Sequence[int]) -> tuple[IntArray, FloatArray]:
@@ -103,16 +124,56 @@ class SessionBlend:
             np.log1p(sr_last[cands]), (repeats[cands] > 0).astype(float),
             (cands == history[-1]).astype(float), recency[cands], np.log1p(repeats[cands]),
             self.log_pop[cands], v * short, s * short, _norm(knn2)[cands], np.ones(cands.shape[0]),
+            self.self_rate[cands], self._next_prob(history[-1], cands), self.recent_pop[cands],
+            np.full(cands.shape[0], float(np.log1p(len(history)))),
+            np.full(cands.shape[0], float(len(set(history)))), knn[cands] / max(float(knn.sum()), 1e-9),
         ]
         return cands, np.stack(cols, axis=1)
+
+    def _next_prob(self, last: int, cands: IntArray) -> FloatArray:
+        cols, vals = self.next_prob.get(last, (np.zeros(0, dtype=np.int64), np.zeros(0)))
+        out = np.zeros(self.index.n_items)
+        out[cols] = vals
+        return out[cands]
 
     def recommend(self, history: Sequence[int], n: int = 20) -> IntArray:
         if not history:
             return np.zeros(0, dtype=np.int64)
         cands, feats = self.features(history)
-        scores = feats @ self.weights
+        if self.ranker is None:
+            scores = feats[:, FEATURES.index("vsknn")]
+        else:
+            scores = self.ranker.predict_proba(feats)[:, 1]
         order = np.lexsort([cands, -scores])[:n]
         return cands[order]
+
+
+def first_order(log: ClickLog, index: SessionIndex) -> tuple[FloatArray, Rules]:
+    """How often a click on an item is followed by the same item again, and P(next | this)."""
+    dense = np.array([index.item_of[int(r)] for r in log.items.tolist()], dtype=np.int64)
+    same_session = log.sessions[1:] == log.sessions[:-1]
+    src, dst = dense[:-1][same_session], dense[1:][same_session]
+    n = index.n_items
+    self_rate = np.bincount(src[src == dst], minlength=n) / np.maximum(index.clicks, 1)
+    pair, counts = np.unique(src * n + dst, return_counts=True)
+    out_deg = np.bincount(src, minlength=n).astype(np.float64)
+    rules: Rules = {}
+    p_src, p_dst = pair // n, pair % n
+    cut = np.flatnonzero(np.diff(p_src)) + 1
+    for a, b, c in zip(np.split(p_src, cut), np.split(p_dst, cut), np.split(counts, cut), strict=True):
+        if a.shape[0]:
+            rules[int(a[0])] = (b.astype(np.int64), c / out_deg[int(a[0])])
+    return self_rate.astype(np.float64), rules
+
+
+def recent_popularity(log: ClickLog, index: SessionIndex, days: float = 2.0) -> FloatArray:
+    """Share of clicks each item got in the last `days` of the log (what is trending now)."""
+    if len(log) == 0:
+        return np.zeros(index.n_items)
+    recent = log.times >= float(log.times.max()) - days * 86400
+    dense = np.array([index.item_of[int(r)] for r in log.items[recent].tolist()], dtype=np.int64)
+    counts = np.bincount(dense, minlength=index.n_items).astype(np.float64)
+    return counts / max(float(counts.max()), 1.0)
 
 
 def _norm(x: FloatArray) -> FloatArray:
@@ -131,32 +192,3 @@ def split_by_time(log: ClickLog, share: float) -> tuple[ClickLog, ClickLog]:
     for (s, e), t in zip(runs, starts, strict=True):
         tail[s:e] = t >= cut
     return log.take(np.flatnonzero(~tail).astype(np.int64)), log.take(np.flatnonzero(tail).astype(np.int64))
-
-
-def fit_listwise(blocks: list[FloatArray], targets: list[int], cfg: BlendConfig) -> FloatArray:
-    """Softmax cross-entropy of the true next item over each query's candidates; Adam, full batch."""
-    n_feat = len(FEATURES)
-    w = np.zeros(n_feat)
-    w[FEATURES.index("vsknn")] = 1.0
-    if not blocks:
-        return w
-    sizes = np.array([b.shape[0] for b in blocks])
-    x = np.concatenate(blocks)
-    query = np.repeat(np.arange(len(blocks)), sizes)
-    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    target_rows = offsets + np.array(targets)
-    scale = np.maximum(np.abs(x).max(axis=0), 1e-9)
-    xs = x / scale
-    w = w * scale
-    m, v = np.zeros(n_feat), np.zeros(n_feat)
-    for step in range(1, cfg.epochs + 1):
-        z = xs @ w
-        zmax = np.maximum.reduceat(z, offsets)
-        e = np.exp(z - zmax[query])
-        p = e / np.add.reduceat(e, offsets)[query]
-        grad = xs.T @ p - xs[target_rows].sum(axis=0)
-        grad = grad / len(blocks) + cfg.l2 * w
-        m = 0.9 * m + 0.1 * grad
-        v = 0.999 * v + 0.001 * grad * grad
-        w -= cfg.learning_rate * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
-    return w / scale

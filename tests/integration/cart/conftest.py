@@ -6,33 +6,48 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from shopkeeper import checkout, inventory
-from shopkeeper.kernel.clock import new_id, utcnow
+from shopkeeper import catalog, checkout
+from shopkeeper.kernel.clock import new_id
 from shopkeeper.kernel.db import Database
 
 MakeVariant = Callable[..., str]
 
 
-def add_variant(db: Database, price: str = "25.00", stock: int = 10, weight_g: int = 500,
-                title: str = "Trail boots", currency: str = "EUR") -> str:
-    """A product with one variant in the catalog's tables, and its stock."""
-    from shopkeeper.catalog.store import Product, Variant
-    from shopkeeper.kernel.money import Money
-
-    now = utcnow()
-    pid, vid = new_id("prd"), new_id("var")
-    amount = Money.of(price, currency)
+def add_variant(
+    db: Database,
+    price: str = "25.00",
+    stock: int = 10,
+    weight_g: int = 500,
+    title: str = "Trail boots",
+    currency: str = "EUR",
+    handle: str | None = None,
+) -> str:
+    """A product with one variant, imported through the catalog's public API, with its stock
+    (importing the same handle again updates it in place, as a merchant's price change does)."""
+    handle = handle or new_id("test")
+    record = {
+        "handle": handle,
+        "title": title,
+        "description": "Waterproof leather boots.",
+        "brand": "Acme",
+        "category": "Shoes",
+        "images": [f"/static/demo/img/{handle}.svg"],
+        "variants": [
+            {
+                "sku": handle,
+                "title": "43 / black",
+                "options": {"size": "43", "color": "black"},
+                "price": price,
+                "currency": currency,
+                "weight_g": weight_g,
+                "stock": stock,
+            }
+        ],
+    }
     with db.session() as s:
-        s.add(Product(id=pid, handle=pid, title=title, description="", tags=[], attributes={},
-                      images=[f"/static/demo/img/{pid}.svg"], translations={}, rating=None,
-                      review_count=0, price_min_minor=amount.amount_minor, currency=currency,
-                      popularity=0, created_at=now, updated_at=now))
-        s.flush()
-        s.add(Variant(id=vid, product_id=pid, sku=vid, title="43 / black", options={"size": "43"},
-                      price_minor=amount.amount_minor, currency=currency, weight_g=weight_g, position=0))
-        s.flush()
-        inventory.set_stock(s, vid, stock)
-    return vid
+        report = catalog.import_records(s, [record], encoder=None, currency=currency)
+        assert report.ok, report.errors
+        return catalog.get_product(s, report.product_ids[0]).variants[0].id
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ happens on failure, expiry, late payment, cancel and refund."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,8 @@ from shopkeeper.adapters.payments.demo import DemoPaymentProvider
 from shopkeeper.kernel.clock import utcnow
 from shopkeeper.kernel.db import Database
 from shopkeeper.kernel.money import Money
+
+MakeVariant = Callable[..., str]
 
 EUR = "EUR"
 CONTACT = checkout.validate_contact("Anna Nováková", "anna@example.com", None, "SK")
@@ -23,8 +26,9 @@ def provider() -> DemoPaymentProvider:
     return DemoPaymentProvider("http://shop.test", "test-secret")
 
 
-def filled_cart(shop: Database, variant_id: str, qty: int = 1, customer: str = "cus_1",
-                code: str | None = None) -> str:
+def filled_cart(
+    shop: Database, variant_id: str, qty: int = 1, customer: str = "cus_1", code: str | None = None
+) -> str:
     with shop.session() as s:
         cid = cart.open_cart(s, customer, EUR, "cnv_1").id
         cart.add_item(s, cid, variant_id, qty)
@@ -33,8 +37,9 @@ def filled_cart(shop: Database, variant_id: str, qty: int = 1, customer: str = "
     return cid
 
 
-def pay(shop: Database, provider: DemoPaymentProvider, payment_id: str, amount: Money,
-        outcome: str = "succeeded") -> payments.HandleResult:
+def pay(
+    shop: Database, provider: DemoPaymentProvider, payment_id: str, amount: Money, outcome: str = "succeeded"
+) -> payments.HandleResult:
     body, headers = provider.signed_request(provider.build_event(payment_id, outcome, amount))
     return payments.handle_webhook(shop, provider, body, headers)
 
@@ -44,7 +49,9 @@ def place(shop: Database, cid: str, method: str = "sk_courier") -> orders.OrderV
         return checkout.place_order(s, cid, CONTACT, ADDRESS, method)
 
 
-def test_place_order_reserves_snapshots_and_closes_the_cart(shop: Database, make_variant) -> None:  # type: ignore[no-untyped-def]
+def test_place_order_reserves_snapshots_and_closes_the_cart(
+    shop: Database, make_variant: MakeVariant
+) -> None:
     vid = make_variant(price="40.00", stock=3)
     cid = filled_cart(shop, vid, 2, code="WELCOME10")
     placed: list[orders.OrderPlaced] = []
@@ -63,7 +70,9 @@ def test_place_order_reserves_snapshots_and_closes_the_cart(shop: Database, make
     assert [e.order_id for e in placed] == [order.id]
 
 
-def test_out_of_stock_at_placement_leaves_everything_as_it_was(shop: Database, make_variant) -> None:  # type: ignore[no-untyped-def]
+def test_out_of_stock_at_placement_leaves_everything_as_it_was(
+    shop: Database, make_variant: MakeVariant
+) -> None:
     vid = make_variant(stock=2)
     cid = filled_cart(shop, vid, 2)
     other = filled_cart(shop, vid, 2, customer="cus_2")
@@ -75,7 +84,7 @@ def test_out_of_stock_at_placement_leaves_everything_as_it_was(shop: Database, m
         assert orders.list_orders(s, "cus_1") == []
 
 
-def test_an_expired_discount_at_placement_is_refused(shop: Database, make_variant) -> None:  # type: ignore[no-untyped-def]
+def test_an_expired_discount_at_placement_is_refused(shop: Database, make_variant: MakeVariant) -> None:
     vid = make_variant(price="40.00")
     cid = filled_cart(shop, vid, 1, code="WELCOME10")
     with shop.session() as s:
@@ -91,8 +100,8 @@ def test_empty_cart_cannot_be_placed(shop: Database) -> None:
             checkout.place_order(s, cid, CONTACT, ADDRESS, "sk_courier")
 
 
-def test_successful_payment_marks_paid_converts_stock_and_counts_the_code(  # type: ignore[no-untyped-def]
-    shop: Database, make_variant, provider: DemoPaymentProvider
+def test_successful_payment_marks_paid_converts_stock_and_counts_the_code(
+    shop: Database, make_variant: MakeVariant, provider: DemoPaymentProvider
 ) -> None:
     vid = make_variant(price="40.00", stock=3)
     order = place(shop, filled_cart(shop, vid, 2, code="WELCOME10"))
@@ -107,7 +116,9 @@ def test_successful_payment_marks_paid_converts_stock_and_counts_the_code(  # ty
         assert got.status == "paid" and got.payment_id == payment.id
         assert inventory.stock_level(s, vid) == (1, 0)
         assert cart.discount_usage(s, "WELCOME10", "cus_1") == cart.DiscountUsage(1, 1)
-    assert [(e.order_id, e.total, e.conversation_id) for e in paid] == [(order.id, order.totals.total, "cnv_1")]
+    assert [(e.order_id, e.total, e.conversation_id) for e in paid] == [
+        (order.id, order.totals.total, "cnv_1")
+    ]
     # a second, different success notice for the same payment changes nothing
     pay(shop, provider, payment.id, payment.amount)
     with shop.session() as s:
@@ -116,8 +127,8 @@ def test_successful_payment_marks_paid_converts_stock_and_counts_the_code(  # ty
     assert len(paid) == 1
 
 
-def test_failed_payment_keeps_the_hold_until_it_expires(  # type: ignore[no-untyped-def]
-    shop: Database, make_variant, provider: DemoPaymentProvider
+def test_failed_payment_keeps_the_hold_until_it_expires(
+    shop: Database, make_variant: MakeVariant, provider: DemoPaymentProvider
 ) -> None:
     vid = make_variant(stock=1)
     order = place(shop, filled_cart(shop, vid))
@@ -135,8 +146,8 @@ def test_failed_payment_keeps_the_hold_until_it_expires(  # type: ignore[no-unty
         assert inventory.available(s, [vid]) == {vid: 1}
 
 
-def test_payment_after_the_order_was_cancelled_asks_for_a_refund(  # type: ignore[no-untyped-def]
-    shop: Database, make_variant, provider: DemoPaymentProvider
+def test_payment_after_the_order_was_cancelled_asks_for_a_refund(
+    shop: Database, make_variant: MakeVariant, provider: DemoPaymentProvider
 ) -> None:
     vid = make_variant(stock=1)
     order = place(shop, filled_cart(shop, vid))
@@ -152,8 +163,8 @@ def test_payment_after_the_order_was_cancelled_asks_for_a_refund(  # type: ignor
     assert [(e.order_id, e.reason) for e in asked] == [(order.id, "paid_after_cancellation")]
 
 
-def test_cancel_after_payment_restocks_and_the_refund_completes(  # type: ignore[no-untyped-def]
-    shop: Database, make_variant, provider: DemoPaymentProvider
+def test_cancel_after_payment_restocks_and_the_refund_completes(
+    shop: Database, make_variant: MakeVariant, provider: DemoPaymentProvider
 ) -> None:
     shop.bus.subscribe(orders.RefundRequested, checkout.refund_sender(shop, {"demo": provider}))
     vid = make_variant(stock=2)
@@ -169,8 +180,8 @@ def test_cancel_after_payment_restocks_and_the_refund_completes(  # type: ignore
         assert orders.get_order(s, order.id).status == "cancelled"
 
 
-def test_full_refund_of_a_shipped_order_marks_it_refunded(  # type: ignore[no-untyped-def]
-    shop: Database, make_variant, provider: DemoPaymentProvider
+def test_full_refund_of_a_shipped_order_marks_it_refunded(
+    shop: Database, make_variant: MakeVariant, provider: DemoPaymentProvider
 ) -> None:
     vid = make_variant(stock=2)
     order = place(shop, filled_cart(shop, vid))
@@ -185,8 +196,8 @@ def test_full_refund_of_a_shipped_order_marks_it_refunded(  # type: ignore[no-un
         assert orders.get_order(s, order.id).status == "refunded"
 
 
-def test_only_an_unpaid_order_can_start_a_payment(  # type: ignore[no-untyped-def]
-    shop: Database, make_variant, provider: DemoPaymentProvider
+def test_only_an_unpaid_order_can_start_a_payment(
+    shop: Database, make_variant: MakeVariant, provider: DemoPaymentProvider
 ) -> None:
     order = place(shop, filled_cart(shop, make_variant()))
     with shop.session() as s:

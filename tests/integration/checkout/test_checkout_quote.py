@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from shopkeeper import cart, checkout
 from shopkeeper.kernel.db import Database
 from shopkeeper.kernel.money import Money
+
+MakeVariant = Callable[..., str]
 
 EUR = "EUR"
 
@@ -18,7 +22,7 @@ def cart_with(shop: Database, variant_id: str, qty: int = 1) -> str:
     return cid
 
 
-def test_quote_for_slovakia_includes_23_percent_vat(shop: Database, make_variant) -> None:  # type: ignore[no-untyped-def]
+def test_quote_for_slovakia_includes_23_percent_vat(shop: Database, make_variant: MakeVariant) -> None:
     cid = cart_with(shop, make_variant(price="30.00", weight_g=800))
     with shop.session() as s:
         t = checkout.quote(s, cid, checkout.Destination("SK", "811 01"), "sk_courier")
@@ -27,7 +31,7 @@ def test_quote_for_slovakia_includes_23_percent_vat(shop: Database, make_variant
     assert t.tax_inclusive and t.shipping_method_name == "Courier to your door"
 
 
-def test_quote_for_california_adds_sales_tax_on_top(shop: Database, make_variant) -> None:  # type: ignore[no-untyped-def]
+def test_quote_for_california_adds_sales_tax_on_top(shop: Database, make_variant: MakeVariant) -> None:
     cid = cart_with(shop, make_variant(price="100.00"))
     with shop.session() as s:
         t = checkout.quote(s, cid, checkout.Destination("US", "94105", "CA"), "us_standard")
@@ -36,14 +40,14 @@ def test_quote_for_california_adds_sales_tax_on_top(shop: Database, make_variant
     assert t.total == Money(10000 + 990 + 725, EUR)
 
 
-def test_free_shipping_over_the_threshold(shop: Database, make_variant) -> None:  # type: ignore[no-untyped-def]
+def test_free_shipping_over_the_threshold(shop: Database, make_variant: MakeVariant) -> None:
     cid = cart_with(shop, make_variant(price="60.00"))
     with shop.session() as s:
         opts = {o.id: o for o in checkout.shipping_options(s, cid, checkout.Destination("PL", "00-950"))}
     assert opts["pl_inpost"].price.is_zero() and opts["pl_courier"].price == Money(590, EUR)
 
 
-def test_discount_lowers_the_free_shipping_base(shop: Database, make_variant) -> None:  # type: ignore[no-untyped-def]
+def test_discount_lowers_the_free_shipping_base(shop: Database, make_variant: MakeVariant) -> None:
     cid = cart_with(shop, make_variant(price="52.00"))
     with shop.session() as s:
         cart.apply_discount(s, cid, "SAVE5", "cus_q")
@@ -51,7 +55,9 @@ def test_discount_lowers_the_free_shipping_base(shop: Database, make_variant) ->
     assert opts["pl_inpost"].price == Money(350, EUR)  # 47.00 after the code is under 50.00
 
 
-def test_quote_without_destination_estimates_tax_for_the_home_country(shop: Database, make_variant) -> None:  # type: ignore[no-untyped-def]
+def test_quote_without_destination_estimates_tax_for_the_home_country(
+    shop: Database, make_variant: MakeVariant
+) -> None:
     cid = cart_with(shop, make_variant(price="119.00"))
     with shop.session() as s:
         t = checkout.quote(s, cid)
@@ -59,14 +65,16 @@ def test_quote_without_destination_estimates_tax_for_the_home_country(shop: Data
     assert any("estimated" in n for n in t.notes)
 
 
-def test_quote_assumes_the_cheapest_method_when_none_is_chosen(shop: Database, make_variant) -> None:  # type: ignore[no-untyped-def]
+def test_quote_assumes_the_cheapest_method_when_none_is_chosen(
+    shop: Database, make_variant: MakeVariant
+) -> None:
     cid = cart_with(shop, make_variant(price="10.00"))
     with shop.session() as s:
         t = checkout.quote(s, cid, checkout.Destination("SK"))
     assert t.shipping_method_id == "sk_pickup" and t.shipping.is_zero()
 
 
-def test_unknown_method_or_country(shop: Database, make_variant) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_method_or_country(shop: Database, make_variant: MakeVariant) -> None:
     cid = cart_with(shop, make_variant())
     with shop.session() as s:
         with pytest.raises(checkout.ShippingUnavailable):
@@ -78,7 +86,7 @@ def test_unknown_method_or_country(shop: Database, make_variant) -> None:  # typ
             checkout.quote(s, cid, checkout.Destination("JP"), strict=True)
 
 
-def test_heavy_parcels_lose_methods_with_weight_limits(shop: Database, make_variant) -> None:  # type: ignore[no-untyped-def]
+def test_heavy_parcels_lose_methods_with_weight_limits(shop: Database, make_variant: MakeVariant) -> None:
     cid = cart_with(shop, make_variant(weight_g=12000))
     with shop.session() as s:
         ids = [o.id for o in checkout.shipping_options(s, cid, checkout.Destination("SK"))]

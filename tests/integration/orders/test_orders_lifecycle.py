@@ -15,13 +15,26 @@ def new_order(customer: str = "cus_1", order_id: str | None = None) -> orders.Ne
     unit = Money(2500, EUR)
     line = orders.OrderLine("var_a", "prd_a", "Trail boots", "43 / black", 2, unit, unit * 2, Money(0, EUR))
     totals = orders.OrderTotals(
-        subtotal=Money(5000, EUR), discount=Money(0, EUR), shipping=Money(490, EUR),
-        tax=Money(877, EUR), total=Money(5490, EUR), tax_inclusive=True, tax_rate="0.19",
-        shipping_method_id="eu_standard", shipping_method_name="Standard",
+        subtotal=Money(5000, EUR),
+        discount=Money(0, EUR),
+        shipping=Money(490, EUR),
+        tax=Money(877, EUR),
+        total=Money(5490, EUR),
+        tax_inclusive=True,
+        tax_rate="0.19",
+        shipping_method_id="eu_standard",
+        shipping_method_name="Standard",
     )
-    return orders.NewOrder(customer_id=customer, conversation_id="cnv_1", cart_id=None, lines=[line],
-                           totals=totals, contact={"name": "Jo", "email": "jo@example.com"},
-                           shipping_address={"country": "DE"}, order_id=order_id)
+    return orders.NewOrder(
+        customer_id=customer,
+        conversation_id="cnv_1",
+        cart_id=None,
+        lines=[line],
+        totals=totals,
+        contact={"name": "Jo", "email": "jo@example.com"},
+        shipping_address={"country": "DE"},
+        order_id=order_id,
+    )
 
 
 def test_order_numbers_are_sequential_and_human_friendly(database: Database) -> None:
@@ -55,7 +68,12 @@ def test_full_happy_path_records_every_step(database: Database) -> None:
         done = orders.mark_delivered(s, oid)
     assert done.status == "delivered" and done.tracking_url == "https://track.example/1"
     assert [h.to_status for h in done.history] == [
-        "awaiting_payment", "paid", "fulfilled", "shipped", "delivered"]
+        "awaiting_payment",
+        "paid",
+        "fulfilled",
+        "shipped",
+        "delivered",
+    ]
     assert all(h.at is not None and h.at.tzinfo is not None for h in done.history)
 
 

@@ -23,10 +23,12 @@ from shopkeeper.kernel.money import Money
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
 EUR = "EUR"
-WELCOME10 = DiscountRule("WELCOME10", "percent", percent=Decimal(10), min_subtotal=Money(3000, EUR),
-                         per_customer_limit=1)
-SAVE5 = DiscountRule("SAVE5", "fixed", amount=Money(500, EUR), expires_at=NOW + timedelta(days=1),
-                     usage_limit=2)
+WELCOME10 = DiscountRule(
+    "WELCOME10", "percent", percent=Decimal(10), min_subtotal=Money(3000, EUR), per_customer_limit=1
+)
+SAVE5 = DiscountRule(
+    "SAVE5", "fixed", amount=Money(500, EUR), expires_at=NOW + timedelta(days=1), usage_limit=2
+)
 
 
 def test_percentage_code_takes_its_share_of_the_subtotal() -> None:
@@ -99,7 +101,9 @@ def test_a_rule_without_its_amount_is_refused_at_construction() -> None:
         DiscountRule("BAD", "fixed", amount=Money(0, EUR))
 
 
-@given(st.integers(min_value=0, max_value=10**9), st.decimals(min_value=Decimal("0.01"), max_value=100, places=2))
+@given(
+    st.integers(min_value=0, max_value=10**9), st.decimals(min_value=Decimal("0.01"), max_value=100, places=2)
+)
 def test_a_percentage_discount_is_between_zero_and_the_subtotal(subtotal: int, percent: Decimal) -> None:
     rule = DiscountRule("P", "percent", percent=percent)
     off = discount_amount(rule, Money(subtotal, EUR))

@@ -15,11 +15,20 @@ def demo():  # type: ignore[no-untyped-def]
     return load_config()
 
 
-@pytest.mark.parametrize("country,rate,inclusive", [
-    ("DE", "0.19", True), ("PL", "0.23", True), ("SK", "0.23", True), ("FR", "0.20", True),
-    ("GB", "0.20", True), ("AE", "0.05", True), ("SA", "0.15", True), ("CN", "0.13", True),
-    ("US", "0", False),
-])
+@pytest.mark.parametrize(
+    "country,rate,inclusive",
+    [
+        ("DE", "0.19", True),
+        ("PL", "0.23", True),
+        ("SK", "0.23", True),
+        ("FR", "0.20", True),
+        ("GB", "0.20", True),
+        ("AE", "0.05", True),
+        ("SA", "0.15", True),
+        ("CN", "0.13", True),
+        ("US", "0", False),
+    ],
+)
 def test_demo_tax_rates(demo, country: str, rate: str, inclusive: bool) -> None:  # type: ignore[no-untyped-def]
     rule = demo.tax_rule(country)
     assert rule.rate == Decimal(rate) and rule.inclusive is inclusive
@@ -32,8 +41,9 @@ def test_demo_us_state_sales_tax(demo) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("country", ["SK", "PL", "DE", "FR", "GB", "US", "CN", "AE", "SA", "IT"])
 def test_demo_ships_to_every_promised_country(demo, country: str) -> None:  # type: ignore[no-untyped-def]
-    opts = options_for(demo.zones, Destination(country, region="CA" if country == "US" else None),
-                       Money(5000, "EUR"), 1500)
+    opts = options_for(
+        demo.zones, Destination(country, region="CA" if country == "US" else None), Money(5000, "EUR"), 1500
+    )
     assert opts and all(o.eta_days[0] <= o.eta_days[1] for o in opts)
 
 
@@ -45,9 +55,17 @@ def test_demo_discount_codes(demo) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_a_flat_method_without_price_is_refused() -> None:
-    data = {"zones": [{"id": "z", "name": "Z", "countries": ["DE"],
-                       "methods": [{"id": "m", "name": "M", "kind": "flat", "eta_days": [1, 2]}]}],
-            "taxes": {}}
+    data = {
+        "zones": [
+            {
+                "id": "z",
+                "name": "Z",
+                "countries": ["DE"],
+                "methods": [{"id": "m", "name": "M", "kind": "flat", "eta_days": [1, 2]}],
+            }
+        ],
+        "taxes": {},
+    }
     with pytest.raises(ConfigInvalid):
         parse_config(data)
 
@@ -59,5 +77,12 @@ def test_a_float_looking_typo_is_refused() -> None:
 
 def test_naive_discount_dates_are_refused() -> None:
     with pytest.raises(ConfigInvalid):
-        parse_config({"zones": [], "taxes": {}, "discounts": [
-            {"code": "X", "kind": "percent", "percent": "5", "expires_at": "2027-01-01T00:00:00"}]})
+        parse_config(
+            {
+                "zones": [],
+                "taxes": {},
+                "discounts": [
+                    {"code": "X", "kind": "percent", "percent": "5", "expires_at": "2027-01-01T00:00:00"}
+                ],
+            }
+        )

@@ -14,10 +14,20 @@ def m(minor: int) -> Money:
 
 
 FLAT = ShippingMethod("flat", "Locker", "flat", (2, 3), price=m(350), free_over=m(5000), max_weight_g=25000)
-WEIGHT = ShippingMethod("wt", "Courier", "weight", (1, 2),
-                        brackets=(Bracket(2000, m(490)), Bracket(10000, m(690)), Bracket(30000, m(990))))
-PRICE = ShippingMethod("pr", "Standard", "price", (5, 8),
-                       brackets=(Bracket(5000, m(990)), Bracket(15000, m(690)), Bracket(None, m(0))))
+WEIGHT = ShippingMethod(
+    "wt",
+    "Courier",
+    "weight",
+    (1, 2),
+    brackets=(Bracket(2000, m(490)), Bracket(10000, m(690)), Bracket(30000, m(990))),
+)
+PRICE = ShippingMethod(
+    "pr",
+    "Standard",
+    "price",
+    (5, 8),
+    brackets=(Bracket(5000, m(990)), Bracket(15000, m(690)), Bracket(None, m(0))),
+)
 ONLY_BIG = ShippingMethod("free", "Free", "flat", (5, 9), price=m(0), min_subtotal=m(20000))
 PL = Zone("pl", "Poland", frozenset({"PL"}), (FLAT, WEIGHT))
 US_CA = Zone("ca", "California", frozenset({"US"}), (PRICE,), regions=frozenset({"CA"}))

@@ -19,8 +19,9 @@ US = TaxRule("US", Decimal(0), inclusive=False, regions={"CA": Decimal("0.0725")
 
 def line(n: int, unit_minor: int, qty: int = 1) -> TotalsLine:
     unit = Money(unit_minor, EUR)
-    return TotalsLine(f"lin_{n}", f"var_{n}", f"prd_{n}", f"Item {n}", None, qty, unit, unit * qty,
-                      Money.zero(EUR))
+    return TotalsLine(
+        f"lin_{n}", f"var_{n}", f"prd_{n}", f"Item {n}", None, qty, unit, unit * qty, Money.zero(EUR)
+    )
 
 
 def test_inclusive_vat_is_contained_in_the_total_and_does_not_change_it() -> None:
@@ -48,8 +49,13 @@ def test_exclusive_state_without_a_rate_adds_nothing() -> None:
 
 
 def test_discount_reduces_the_taxable_base_and_shipping_is_taxed_when_the_rule_says_so() -> None:
-    t = compute_totals([line(1, 10000), line(2, 2000, qty=2)], EUR, discount=Money(1400, EUR),
-                       shipping=Money(590, EUR), tax_rule=VAT_DE)
+    t = compute_totals(
+        [line(1, 10000), line(2, 2000, qty=2)],
+        EUR,
+        discount=Money(1400, EUR),
+        shipping=Money(590, EUR),
+        tax_rule=VAT_DE,
+    )
     assert t.subtotal == Money(14000, EUR)
     assert t.total == Money(14000 - 1400 + 590, EUR)
     # (126.00 + 5.90) * 19/119 = 21.0596… -> 21.06
@@ -81,13 +87,24 @@ amounts = st.integers(min_value=0, max_value=10**8)
 rates = st.decimals(min_value=0, max_value=Decimal("0.30"), places=4)
 
 
-@given(st.lists(st.tuples(st.integers(1, 10**6), st.integers(1, 20)), max_size=8), amounts, amounts, rates,
-       st.booleans())
-def test_totals_always_add_up(items: list[tuple[int, int]], discount: int, shipping: int, rate: Decimal,
-                              inclusive: bool) -> None:
+@given(
+    st.lists(st.tuples(st.integers(1, 10**6), st.integers(1, 20)), max_size=8),
+    amounts,
+    amounts,
+    rates,
+    st.booleans(),
+)
+def test_totals_always_add_up(
+    items: list[tuple[int, int]], discount: int, shipping: int, rate: Decimal, inclusive: bool
+) -> None:
     rule = TaxRule("XX", rate, inclusive=inclusive)
-    t = compute_totals([line(i, u, q) for i, (u, q) in enumerate(items)], EUR,
-                       discount=Money(discount, EUR), shipping=Money(shipping, EUR), tax_rule=rule)
+    t = compute_totals(
+        [line(i, u, q) for i, (u, q) in enumerate(items)],
+        EUR,
+        discount=Money(discount, EUR),
+        shipping=Money(shipping, EUR),
+        tax_rule=rule,
+    )
     goods = t.subtotal - t.discount
     assert t.subtotal.amount_minor == sum(u * q for u, q in items)
     assert 0 <= t.discount.amount_minor <= t.subtotal.amount_minor

@@ -32,20 +32,38 @@ def test_phone_with_country_code_needs_no_country() -> None:
     assert validate_contact("Li Wei", None, "+86 138 0013 8000", None).phone == "+8613800138000"
 
 
-@pytest.mark.parametrize("country,raw,expected", [
-    ("DE", "10115", "10115"), ("PL", "00950", "00-950"), ("PL", "00-950", "00-950"),
-    ("SK", "81101", "811 01"), ("SK", "811 01", "811 01"), ("GB", "sw1a1aa", "SW1A 1AA"),
-    ("GB", "EC1A 1BB", "EC1A 1BB"), ("US", "94105", "94105"), ("US", "94105-1234", "94105-1234"),
-    ("FR", "75001", "75001"), ("CN", "100000", "100000"),
-])
+@pytest.mark.parametrize(
+    "country,raw,expected",
+    [
+        ("DE", "10115", "10115"),
+        ("PL", "00950", "00-950"),
+        ("PL", "00-950", "00-950"),
+        ("SK", "81101", "811 01"),
+        ("SK", "811 01", "811 01"),
+        ("GB", "sw1a1aa", "SW1A 1AA"),
+        ("GB", "EC1A 1BB", "EC1A 1BB"),
+        ("US", "94105", "94105"),
+        ("US", "94105-1234", "94105-1234"),
+        ("FR", "75001", "75001"),
+        ("CN", "100000", "100000"),
+    ],
+)
 def test_postcodes_are_normalised_the_local_way(country: str, raw: str, expected: str) -> None:
     assert normalize_postcode(country, raw) == expected
 
 
-@pytest.mark.parametrize("country,raw", [
-    ("DE", "1011"), ("PL", "0095"), ("SK", "8110"), ("GB", "12345"), ("US", "9410"), ("FR", "7500A"),
-    ("CN", "10000"),
-])
+@pytest.mark.parametrize(
+    "country,raw",
+    [
+        ("DE", "1011"),
+        ("PL", "0095"),
+        ("SK", "8110"),
+        ("GB", "12345"),
+        ("US", "9410"),
+        ("FR", "7500A"),
+        ("CN", "10000"),
+    ],
+)
 def test_bad_postcodes_are_refused(country: str, raw: str) -> None:
     assert normalize_postcode(country, raw) is None
 

@@ -9,10 +9,15 @@ from hypothesis import strategies as st
 from shopkeeper.orders import TRANSITIONS, IllegalTransition, OrderStatus, can_cancel, check_transition
 
 ALLOWED = {
-    ("awaiting_payment", "paid"), ("awaiting_payment", "cancelled"),
-    ("paid", "fulfilled"), ("paid", "cancelled"), ("paid", "refunded"),
-    ("fulfilled", "shipped"), ("fulfilled", "refunded"),
-    ("shipped", "delivered"), ("shipped", "refunded"),
+    ("awaiting_payment", "paid"),
+    ("awaiting_payment", "cancelled"),
+    ("paid", "fulfilled"),
+    ("paid", "cancelled"),
+    ("paid", "refunded"),
+    ("fulfilled", "shipped"),
+    ("fulfilled", "refunded"),
+    ("shipped", "delivered"),
+    ("shipped", "refunded"),
     ("delivered", "refunded"),
 }
 statuses = st.sampled_from([s.value for s in OrderStatus])
@@ -39,10 +44,18 @@ def test_cancelled_and_refunded_are_terminal() -> None:
     assert TRANSITIONS[OrderStatus.REFUNDED] == frozenset()
 
 
-@pytest.mark.parametrize("status,expected", [
-    ("awaiting_payment", True), ("paid", True), ("fulfilled", False), ("shipped", False),
-    ("delivered", False), ("cancelled", False), ("refunded", False),
-])
+@pytest.mark.parametrize(
+    "status,expected",
+    [
+        ("awaiting_payment", True),
+        ("paid", True),
+        ("fulfilled", False),
+        ("shipped", False),
+        ("delivered", False),
+        ("cancelled", False),
+        ("refunded", False),
+    ],
+)
 def test_only_unfulfilled_orders_can_be_cancelled(status: str, expected: bool) -> None:
     assert can_cancel(status) is expected
 

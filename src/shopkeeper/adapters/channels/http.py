@@ -49,7 +49,10 @@ def _form(pairs: list[tuple[str, str]]) -> dict[str, Any]:
 
 
 def outcome(
-    client: ProviderClient, req: OutboundRequest, read_id: Callable[[Any], str | None], read_error: ErrorReader
+    client: ProviderClient,
+    req: OutboundRequest,
+    read_id: Callable[[Any], str | None],
+    read_error: ErrorReader,
 ) -> SendOutcome:
     """Send and classify: 2xx ok; 429 and 5xx retry (honouring Retry-After); other 4xx give up
     unless the provider's error says it is transient."""
@@ -69,8 +72,12 @@ def outcome(
         retry_after = float(header)
     if transient is None:
         transient = resp.status_code == 429 or resp.status_code >= 500
-    return SendOutcome(ok=False, error=f"HTTP {resp.status_code}: {message}", retry_after_s=retry_after,
-                       permanent=not transient)
+    return SendOutcome(
+        ok=False,
+        error=f"HTTP {resp.status_code}: {message}",
+        retry_after_s=retry_after,
+        permanent=not transient,
+    )
 
 
 def json_of(resp: httpx2.Response) -> dict[str, Any]:

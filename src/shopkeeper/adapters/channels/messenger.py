@@ -37,7 +37,15 @@ from shopkeeper.channels.port import (
     StatusUpdate,
     WebhookRequest,
 )
-from shopkeeper.channels.rendering import MORE_TITLE, card_subtitle, hint, numbered, part_body, part_buttons, payment_title
+from shopkeeper.channels.rendering import (
+    MORE_TITLE,
+    card_subtitle,
+    hint,
+    numbered,
+    part_body,
+    part_buttons,
+    payment_title,
+)
 
 
 def _ms(value: Any) -> datetime | None:
@@ -50,15 +58,35 @@ def _ms(value: Any) -> datetime | None:
 class MessengerChannel:
     name = "messenger"
     object_name = "page"
-    capabilities = Capabilities(max_text=2000, buttons=3, button_title=20, quick_replies=13, carousel_cards=10,
-                                images=True, url_buttons=True, callback_bytes=1000)
+    capabilities = Capabilities(
+        max_text=2000,
+        buttons=3,
+        button_title=20,
+        quick_replies=13,
+        carousel_cards=10,
+        images=True,
+        url_buttons=True,
+        callback_bytes=1000,
+    )
 
-    def __init__(self, *, app_secret: str, verify_token: str, page_token: str, api_base: str,
-                 account_id: str | None = None, transport: httpx2.BaseTransport | None = None,
-                 timeout_s: float = 10.0) -> None:
+    def __init__(
+        self,
+        *,
+        app_secret: str,
+        verify_token: str,
+        page_token: str,
+        api_base: str,
+        account_id: str | None = None,
+        transport: httpx2.BaseTransport | None = None,
+        timeout_s: float = 10.0,
+    ) -> None:
         self.app_secret, self.verify_token, self.account_id = app_secret, verify_token, account_id
-        self.client = ProviderClient(api_base, headers={"Authorization": f"Bearer {page_token}"},
-                                     transport=transport, timeout_s=timeout_s)
+        self.client = ProviderClient(
+            api_base,
+            headers={"Authorization": f"Bearer {page_token}"},
+            transport=transport,
+            timeout_s=timeout_s,
+        )
 
     @property
     def send_path(self) -> str:
@@ -69,7 +97,9 @@ class MessengerChannel:
         return meta.handshake(query, self.verify_token)
 
     def verify(self, request: WebhookRequest) -> bool:
-        return meta.verify_signature(request.body, request.headers.get("x-hub-signature-256"), self.app_secret)
+        return meta.verify_signature(
+            request.body, request.headers.get("x-hub-signature-256"), self.app_secret
+        )
 
     def parse(self, request: WebhookRequest) -> list[Parsed]:
         body = json.loads(request.body)
@@ -93,30 +123,80 @@ class MessengerChannel:
         if "postback" in ev:
             pb = ev["postback"]
             mid = pb.get("mid") or f"pb:{sender}:{ev.get('timestamp')}"
-            return [InboundMessage(channel=self.name, channel_account=account, sender_id=sender, message_id=mid,
-                                   text=pb.get("title", ""), payload=pb.get("payload"), sent_at=at, raw=ev)]
+            return [
+                InboundMessage(
+                    channel=self.name,
+                    channel_account=account,
+                    sender_id=sender,
+                    message_id=mid,
+                    text=pb.get("title", ""),
+                    payload=pb.get("payload"),
+                    sent_at=at,
+                    raw=ev,
+                )
+            ]
         recipient = sender  # for receipts the "sender" is the shopper who received our message
         if "delivery" in ev:
             d = ev["delivery"]
             mids = d.get("mids") or []
             if mids:
-                return [StatusUpdate(self.name, "delivered", provider_message_id=m, recipient_id=recipient,
-                                     at=at, event_id=f"{m}:delivered", raw=ev) for m in mids]
+                return [
+                    StatusUpdate(
+                        self.name,
+                        "delivered",
+                        provider_message_id=m,
+                        recipient_id=recipient,
+                        at=at,
+                        event_id=f"{m}:delivered",
+                        raw=ev,
+                    )
+                    for m in mids
+                ]
             wm = _ms(d.get("watermark"))
-            return [StatusUpdate(self.name, "delivered", recipient_id=recipient, watermark=wm, at=at,
-                                 event_id=f"wm:{recipient}:delivered:{d.get('watermark')}", raw=ev)]
+            return [
+                StatusUpdate(
+                    self.name,
+                    "delivered",
+                    recipient_id=recipient,
+                    watermark=wm,
+                    at=at,
+                    event_id=f"wm:{recipient}:delivered:{d.get('watermark')}",
+                    raw=ev,
+                )
+            ]
         if "read" in ev:
             r = ev["read"]
             if r.get("mid"):  # Instagram messaging_seen names the message
-                return [StatusUpdate(self.name, "read", provider_message_id=r["mid"], recipient_id=recipient, at=at,
-                                     event_id=f"{r['mid']}:read", raw=ev)]
-            return [StatusUpdate(self.name, "read", recipient_id=recipient, watermark=_ms(r.get("watermark")), at=at,
-                                 event_id=f"wm:{recipient}:read:{r.get('watermark')}", raw=ev)]
+                return [
+                    StatusUpdate(
+                        self.name,
+                        "read",
+                        provider_message_id=r["mid"],
+                        recipient_id=recipient,
+                        at=at,
+                        event_id=f"{r['mid']}:read",
+                        raw=ev,
+                    )
+                ]
+            return [
+                StatusUpdate(
+                    self.name,
+                    "read",
+                    recipient_id=recipient,
+                    watermark=_ms(r.get("watermark")),
+                    at=at,
+                    event_id=f"wm:{recipient}:read:{r.get('watermark')}",
+                    raw=ev,
+                )
+            ]
         kind = next((k for k in ev if k not in ("sender", "recipient", "timestamp")), "unknown")
-        return [Ignored(self.name, f"{kind}:{sender}:{ev.get('timestamp')}", f"unsupported event {kind!r}", ev)]
+        return [
+            Ignored(self.name, f"{kind}:{sender}:{ev.get('timestamp')}", f"unsupported event {kind!r}", ev)
+        ]
 
-    def _message(self, msg: dict[str, Any], sender: str, account: str, at: datetime | None,
-                 ev: dict[str, Any]) -> InboundMessage:
+    def _message(
+        self, msg: dict[str, Any], sender: str, account: str, at: datetime | None, ev: dict[str, Any]
+    ) -> InboundMessage:
         payload = (msg.get("quick_reply") or {}).get("payload")  # quick reply first: it also has text
         attachments: list[Attachment] = []
         location = None
@@ -124,15 +204,28 @@ class MessengerChannel:
             kind, data = att.get("type"), att.get("payload") or {}
             if kind == "location" and "coordinates" in data:
                 c = data["coordinates"]
-                location = Location(latitude=c.get("lat", 0.0), longitude=c.get("long", 0.0), name=att.get("title"))
+                location = Location(
+                    latitude=c.get("lat", 0.0), longitude=c.get("long", 0.0), name=att.get("title")
+                )
             elif kind in ("image", "audio", "video", "file"):
                 attachments.append(Attachment(kind=kind, url=data.get("url")))
-        return InboundMessage(channel=self.name, channel_account=account, sender_id=sender,
-                              message_id=msg.get("mid", ""), text=msg.get("text", ""), payload=payload,
-                              sent_at=at, location=location, attachments=attachments, raw=ev)
+        return InboundMessage(
+            channel=self.name,
+            channel_account=account,
+            sender_id=sender,
+            message_id=msg.get("mid", ""),
+            text=msg.get("text", ""),
+            payload=payload,
+            sent_at=at,
+            location=location,
+            attachments=attachments,
+            raw=ev,
+        )
 
     # -- outbound ----------------------------------------------------------------------------------
-    def render(self, reply: Reply, to: str, ctx: RenderContext, *, mode: str = "free") -> list[OutboundRequest]:
+    def render(
+        self, reply: Reply, to: str, ctx: RenderContext, *, mode: str = "free"
+    ) -> list[OutboundRequest]:
         envelope: dict[str, Any] = {"recipient": {"id": to}, "messaging_type": "RESPONSE"}
         if mode == "human_agent_tag":
             envelope = {"recipient": {"id": to}, "messaging_type": "MESSAGE_TAG", "tag": "HUMAN_AGENT"}
@@ -150,7 +243,11 @@ class MessengerChannel:
     def _button(self, b: Button, ctx: RenderContext) -> dict[str, Any]:
         if b.url:
             return {"type": "web_url", "title": truncate(b.title, 20), "url": b.url}
-        return {"type": "postback", "title": truncate(b.title, 20), "payload": ctx.callback(b.payload or "", 1000)}
+        return {
+            "type": "postback",
+            "title": truncate(b.title, 20),
+            "payload": ctx.callback(b.payload or "", 1000),
+        }
 
     def _part(self, part: Part, to: str, ctx: RenderContext, lang: str) -> list[dict[str, Any]]:
         if isinstance(part, TextPart):
@@ -158,33 +255,70 @@ class MessengerChannel:
         if isinstance(part, ImagePart):
             img = {"attachment": {"type": "image", "payload": {"url": part.url, "is_reusable": True}}}
             return [img, *self._text(part.caption)] if part.caption else [img]
-        if isinstance(part, QuickReplies) and all(o.payload and not o.url for o in part.options) \
-                and len(part.options) <= self.capabilities.quick_replies:
-            return [{"text": self._fit(part.text), "quick_replies": [
-                {"content_type": "text", "title": truncate(o.title, 20), "payload": ctx.callback(o.payload or "", 1000)}
-                for o in part.options]}]
+        if (
+            isinstance(part, QuickReplies)
+            and all(o.payload and not o.url for o in part.options)
+            and len(part.options) <= self.capabilities.quick_replies
+        ):
+            return [
+                {
+                    "text": self._fit(part.text),
+                    "quick_replies": [
+                        {
+                            "content_type": "text",
+                            "title": truncate(o.title, 20),
+                            "payload": ctx.callback(o.payload or "", 1000),
+                        }
+                        for o in part.options
+                    ],
+                }
+            ]
         if isinstance(part, ProductCard):
             return [self._generic([part], ctx)]
         if isinstance(part, Carousel):
             msg = self._generic(part.cards[: self.capabilities.carousel_cards], ctx)
-            rest = part.cards[self.capabilities.carousel_cards:]
+            rest = part.cards[self.capabilities.carousel_cards :]
             out = [msg]
             if rest:  # beyond 10 cards: the rest as numbered text, nothing dropped
                 out += self._numbered(Carousel(cards=rest), to, ctx, lang)
             if part.more_payload:
-                out[-1]["quick_replies"] = [{"content_type": "text", "title": hint(MORE_TITLE, lang),
-                                             "payload": ctx.callback(part.more_payload, 1000)}]
+                out[-1]["quick_replies"] = [
+                    {
+                        "content_type": "text",
+                        "title": hint(MORE_TITLE, lang),
+                        "payload": ctx.callback(part.more_payload, 1000),
+                    }
+                ]
             return out
         if isinstance(part, PaymentRequest):
-            return [self._buttons(part_body(part, lang), [Button(title=payment_title(part, lang), url=part.url)], ctx)]
+            return [
+                self._buttons(
+                    part_body(part, lang), [Button(title=payment_title(part, lang), url=part.url)], ctx
+                )
+            ]
         body, buttons = part_body(part, lang), part_buttons(part, lang)
         if not buttons:
             return self._text(body)
         if len(buttons) <= 3 and len(body) <= 640:
             return [self._buttons(body, buttons, ctx)]
-        if all(b.payload and not b.url for b in buttons) and len(buttons) <= 13 and len(body) <= self.capabilities.max_text:
-            return [{"text": body, "quick_replies": [{"content_type": "text", "title": truncate(b.title, 20),
-                     "payload": ctx.callback(b.payload or "", 1000)} for b in buttons]}]
+        if (
+            all(b.payload and not b.url for b in buttons)
+            and len(buttons) <= 13
+            and len(body) <= self.capabilities.max_text
+        ):
+            return [
+                {
+                    "text": body,
+                    "quick_replies": [
+                        {
+                            "content_type": "text",
+                            "title": truncate(b.title, 20),
+                            "payload": ctx.callback(b.payload or "", 1000),
+                        }
+                        for b in buttons
+                    ],
+                }
+            ]
         return self._numbered(part, to, ctx, lang)
 
     def _numbered(self, part: Part, to: str, ctx: RenderContext, lang: str) -> list[dict[str, Any]]:
@@ -193,8 +327,16 @@ class MessengerChannel:
         return self._text(rendering.text)
 
     def _buttons(self, text: str, buttons: list[Button], ctx: RenderContext) -> dict[str, Any]:
-        return {"attachment": {"type": "template", "payload": {"template_type": "button", "text": truncate(text, 640),
-                "buttons": [self._button(b, ctx) for b in buttons[:3]]}}}
+        return {
+            "attachment": {
+                "type": "template",
+                "payload": {
+                    "template_type": "button",
+                    "text": truncate(text, 640),
+                    "buttons": [self._button(b, ctx) for b in buttons[:3]],
+                },
+            }
+        }
 
     def _generic(self, cards: list[ProductCard], ctx: RenderContext) -> dict[str, Any]:
         elements = []
@@ -207,11 +349,17 @@ class MessengerChannel:
             if c.buttons:
                 el["buttons"] = [self._button(b, ctx) for b in c.buttons[:3]]
             elements.append(el)
-        return {"attachment": {"type": "template", "payload": {"template_type": "generic", "elements": elements}}}
+        return {
+            "attachment": {"type": "template", "payload": {"template_type": "generic", "elements": elements}}
+        }
 
     def post(self, request: OutboundRequest) -> SendOutcome:
-        return outcome(self.client, request, lambda b: b.get("message_id") if isinstance(b, dict) else None,
-                       meta.read_graph_error)
+        return outcome(
+            self.client,
+            request,
+            lambda b: b.get("message_id") if isinstance(b, dict) else None,
+            meta.read_graph_error,
+        )
 
 
 class InstagramChannel(MessengerChannel):
@@ -219,8 +367,16 @@ class InstagramChannel(MessengerChannel):
 
     name = "instagram"
     object_name = "instagram"
-    capabilities = Capabilities(max_text=1000, buttons=3, button_title=20, quick_replies=13, carousel_cards=10,
-                                images=True, url_buttons=True, callback_bytes=1000)
+    capabilities = Capabilities(
+        max_text=1000,
+        buttons=3,
+        button_title=20,
+        quick_replies=13,
+        carousel_cards=10,
+        images=True,
+        url_buttons=True,
+        callback_bytes=1000,
+    )
 
     def _text(self, text: str) -> list[dict[str, Any]]:
         chunks = split_text(text, 500) if len(text.encode()) > 1000 else [text]

@@ -42,14 +42,30 @@ CALLBACK_BYTES = 64
 
 class TelegramChannel:
     name = "telegram"
-    capabilities = Capabilities(max_text=4096, buttons=100, button_title=64, images=True, url_buttons=True,
-                                callback_bytes=CALLBACK_BYTES, receipts=False)
+    capabilities = Capabilities(
+        max_text=4096,
+        buttons=100,
+        button_title=64,
+        images=True,
+        url_buttons=True,
+        callback_bytes=CALLBACK_BYTES,
+        receipts=False,
+    )
 
-    def __init__(self, *, bot_token: str, secret_token: str, api_base: str,
-                 transport: httpx2.BaseTransport | None = None, timeout_s: float = 10.0) -> None:
+    def __init__(
+        self,
+        *,
+        bot_token: str,
+        secret_token: str,
+        api_base: str,
+        transport: httpx2.BaseTransport | None = None,
+        timeout_s: float = 10.0,
+    ) -> None:
         self.secret_token = secret_token
         self.bot_id = bot_token.split(":", 1)[0] if bot_token else "default"
-        self.client = ProviderClient(f"{api_base.rstrip('/')}/bot{bot_token}", transport=transport, timeout_s=timeout_s)
+        self.client = ProviderClient(
+            f"{api_base.rstrip('/')}/bot{bot_token}", transport=transport, timeout_s=timeout_s
+        )
 
     # -- inbound -----------------------------------------------------------------------------------
     def verify(self, request: WebhookRequest) -> bool:
@@ -64,10 +80,19 @@ class TelegramChannel:
             cq = update["callback_query"]
             chat = (cq.get("message") or {}).get("chat") or cq.get("from") or {}
             user = cq.get("from", {})
-            return [InboundMessage(channel=self.name, channel_account=self.bot_id, sender_id=str(chat.get("id", "")),
-                                   message_id=event_id, text="", payload=cq.get("data"),
-                                   profile_name=_name(user), locale_hint=user.get("language_code"),
-                                   raw={"callback_query_id": cq.get("id"), "update": update})]
+            return [
+                InboundMessage(
+                    channel=self.name,
+                    channel_account=self.bot_id,
+                    sender_id=str(chat.get("id", "")),
+                    message_id=event_id,
+                    text="",
+                    payload=cq.get("data"),
+                    profile_name=_name(user),
+                    locale_hint=user.get("language_code"),
+                    raw={"callback_query_id": cq.get("id"), "update": update},
+                )
+            ]
         msg = update.get("message")
         if not msg:
             kind = next((k for k in update if k != "update_id"), "unknown")
@@ -76,24 +101,39 @@ class TelegramChannel:
         fields: dict[str, Any] = {"text": msg.get("text") or msg.get("caption") or ""}
         if "location" in msg:
             loc = msg["location"]
-            fields["location"] = Location(latitude=loc.get("latitude", 0.0), longitude=loc.get("longitude", 0.0))
+            fields["location"] = Location(
+                latitude=loc.get("latitude", 0.0), longitude=loc.get("longitude", 0.0)
+            )
         if msg.get("photo"):
             biggest = max(msg["photo"], key=lambda p: p.get("file_size", 0) or p.get("width", 0))
-            fields["attachments"] = [Attachment(kind="image", provider_media_id=biggest.get("file_id"),
-                                                caption=msg.get("caption"))]
+            fields["attachments"] = [
+                Attachment(kind="image", provider_media_id=biggest.get("file_id"), caption=msg.get("caption"))
+            ]
         if not (fields["text"] or "location" in fields or "attachments" in fields):
             return [Ignored(self.name, event_id, "message without text, photo or location", update)]
         sent_at = datetime.fromtimestamp(int(msg["date"]), UTC) if "date" in msg else None
-        return [InboundMessage(channel=self.name, channel_account=self.bot_id, sender_id=str(chat.get("id", "")),
-                               message_id=event_id, sent_at=sent_at, profile_name=_name(user),
-                               locale_hint=user.get("language_code"), raw={"update": update}, **fields)]
+        return [
+            InboundMessage(
+                channel=self.name,
+                channel_account=self.bot_id,
+                sender_id=str(chat.get("id", "")),
+                message_id=event_id,
+                sent_at=sent_at,
+                profile_name=_name(user),
+                locale_hint=user.get("language_code"),
+                raw={"update": update},
+                **fields,
+            )
+        ]
 
     # -- outbound ----------------------------------------------------------------------------------
     def answer_callback(self, callback_query_id: str) -> OutboundRequest:
         """Stops the client's spinner; must follow every callback query."""
         return OutboundRequest(path="answerCallbackQuery", json={"callback_query_id": callback_query_id})
 
-    def render(self, reply: Reply, to: str, ctx: RenderContext, *, mode: str = "free") -> list[OutboundRequest]:
+    def render(
+        self, reply: Reply, to: str, ctx: RenderContext, *, mode: str = "free"
+    ) -> list[OutboundRequest]:
         out: list[OutboundRequest] = []
         for part in reply.parts:
             out += self._part(part, to, ctx, reply.language)
@@ -116,10 +156,14 @@ class TelegramChannel:
             out[-1].json["reply_markup"] = keyboard  # the keyboard rides on the last chunk
         return out
 
-    def _photo(self, to: str, url: str, caption: str, buttons: list[Button], ctx: RenderContext) -> list[OutboundRequest]:
+    def _photo(
+        self, to: str, url: str, caption: str, buttons: list[Button], ctx: RenderContext
+    ) -> list[OutboundRequest]:
         if len(caption) > 1024:  # captions are shorter than texts: photo, then the words
-            return [OutboundRequest(path="sendPhoto", json={"chat_id": to, "photo": url}),
-                    *self._send(to, caption, buttons, ctx)]
+            return [
+                OutboundRequest(path="sendPhoto", json={"chat_id": to, "photo": url}),
+                *self._send(to, caption, buttons, ctx),
+            ]
         body: dict[str, Any] = {"chat_id": to, "photo": url}
         if caption:
             body["caption"] = caption
@@ -137,18 +181,26 @@ class TelegramChannel:
             return self._photo(to, part.image_url, part_body(part, lang), part.buttons, ctx)
         if isinstance(part, Carousel):
             # no native carousel: one message listing the cards, a button per card
-            lines = [card_line(c if c.position else c.model_copy(update={"position": i}))
-                     for i, c in enumerate(part.cards, 1)]
+            lines = [
+                card_line(c if c.position else c.model_copy(update={"position": i}))
+                for i, c in enumerate(part.cards, 1)
+            ]
             buttons = []
             for i, c in enumerate(part.cards, 1):
                 first = next((b for b in c.buttons if b.payload), None)
-                buttons.append(Button(title=truncate(f"{i}. {c.title}", 60),
-                                      payload=first.payload if first else f"/product {c.product_id}"))
+                buttons.append(
+                    Button(
+                        title=truncate(f"{i}. {c.title}", 60),
+                        payload=first.payload if first else f"/product {c.product_id}",
+                    )
+                )
             if part.more_payload:
                 buttons.append(Button(title=hint(MORE_TITLE, lang), payload=part.more_payload))
             return self._send(to, "\n".join(lines), buttons, ctx)
         if isinstance(part, PaymentRequest):
-            return self._send(to, part_body(part, lang), [Button(title=payment_title(part, lang), url=part.url)], ctx)
+            return self._send(
+                to, part_body(part, lang), [Button(title=payment_title(part, lang), url=part.url)], ctx
+            )
         return self._send(to, part_body(part, lang), part_buttons(part, lang), ctx)
 
     def post(self, request: OutboundRequest) -> SendOutcome:

@@ -27,6 +27,9 @@ class Settings:
     c: float = 1.0
     holdout: float = 0.15
     seed: int = 7
+    # share of held-out in-scope answers the out-of-scope threshold may turn away at most
+    max_rejected: float = 0.03
+    choose_threshold: bool = True
 
 
 def _features(texts: list[str], embeddings: dict[str, np.ndarray], char: TfidfVectorizer,
@@ -56,6 +59,7 @@ class IntentClassifier:
         self.intercept = np.zeros(0, dtype=np.float32)
         self.temperature = 1.0
         self.threshold = 0.0
+        self.held_out: tuple[np.ndarray, np.ndarray] | None = None
 
     # -- training -------------------------------------------------------------------------------
     def fit(self, texts: Sequence[str], labels: Sequence[str], embeddings: dict[str, np.ndarray]) -> IntentClassifier:
@@ -69,11 +73,16 @@ class IntentClassifier:
         scores, classes = self._fit_scores(texts, y, embeddings, fit_idx, val_idx)
         self.temperature = _fit_temperature(scores, y[val_idx], classes)
         probs = _softmax(scores, self.temperature)
+        self.held_out = (val_idx, probs)  # kept for the caller's cascade gate; not saved
         in_scope = np.array([label not in OOS_LABELS for label in y[val_idx]])
-        if not in_scope.all():
-            self.threshold = _balanced_threshold(probs, y[val_idx], classes, in_scope)
+        cap = _rejection_cap(probs, y[val_idx], classes, in_scope, self.settings.max_rejected)
+        if not self.settings.choose_threshold:
+            self.threshold = 0.0
+        elif not in_scope.all():
+            self.threshold = min(cap, _balanced_threshold(probs, y[val_idx], classes, in_scope))
         else:
-            self.threshold = self._held_out_class_threshold(texts, y, embeddings, fit_idx, val_idx, probs, classes)
+            pseudo = self._held_out_class_threshold(texts, y, embeddings, fit_idx, val_idx, probs, classes)
+            self.threshold = min(cap, pseudo)
         # the deployed model sees every example
         self._fit_final(texts, y, embeddings)
         return self
@@ -123,6 +132,11 @@ class IntentClassifier:
         scores = np.asarray(x @ self.coef.T) + self.intercept
         return _softmax(scores, self.temperature)
 
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state["held_out"] = None
+        return state
+
     def encoders(self) -> list[str]:
         return [name for name, _ in self.settings.encoder_weights]
 
@@ -141,6 +155,16 @@ def _fit_temperature(scores: np.ndarray, y: np.ndarray, classes: list[str]) -> f
         if nll < best:
             best, best_t = nll, float(t)
     return best_t
+
+
+def _rejection_cap(probs: np.ndarray, y: np.ndarray, classes: list[str], in_scope: np.ndarray,
+                   max_rejected: float) -> float:
+    """Highest threshold that still accepts all but `max_rejected` of the correct in-scope answers."""
+    classes_arr = np.asarray(classes)
+    correct = (classes_arr[probs.argmax(axis=1)] == y) & in_scope
+    if not correct.any():
+        return 0.0
+    return float(np.quantile(probs.max(axis=1)[correct], max_rejected))
 
 
 def _balanced_threshold(probs: np.ndarray, y: np.ndarray, classes: list[str], in_scope: np.ndarray) -> float:

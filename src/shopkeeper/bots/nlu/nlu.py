@@ -46,12 +46,16 @@ _DEFAULT_LOCK = threading.Lock()
 
 class NLU:
     def __init__(self, classifier: IntentClassifier, languages: Sequence[str] = SHIPPED_LANGUAGES,
-                 train_seconds: float = 0.0) -> None:
+                 train_seconds: float = 0.0, fast: IntentClassifier | None = None, gate: float = 2.0) -> None:
         self.classifier = classifier
         self.languages = tuple(languages)
         self.train_seconds = train_seconds
-        self._encoders: list[Encoder] = [_ENCODERS[name]() for name in classifier.encoders()]
-        self._memo: OrderedDict[str, dict[str, np.ndarray]] = OrderedDict()
+        # cheap first stage (TF-IDF + USE, ~1-5 ms); the full model runs only below `gate`
+        self.fast = fast
+        self.gate = gate
+        names = dict.fromkeys([*classifier.encoders(), *(fast.encoders() if fast else [])])
+        self._encoders: dict[str, Encoder] = {name: _ENCODERS[name]() for name in names}
+        self._memo: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._memo_lock = threading.Lock()
 
     # -- construction ---------------------------------------------------------------------------
@@ -66,11 +70,17 @@ class NLU:
             or SHIPPED_LANGUAGES
         started = time.perf_counter()
         classifier = IntentClassifier(settings)
-        texts = [t for t, _ in rows]
+        texts, labels = [t for t, _ in rows], [i for _, i in rows]
         embeddings = {enc.name: encode_cached(enc, texts, embedding_cache)
                       for enc in (_ENCODERS[n]() for n in classifier.encoders())}
-        classifier.fit(texts, [i for _, i in rows], embeddings)
-        return cls(classifier, langs, time.perf_counter() - started)
+        classifier.fit(texts, labels, embeddings)
+        base = settings or Settings()
+        fast = IntentClassifier(Settings(encoder_weights=base.encoder_weights[:1], c=base.c, holdout=base.holdout,
+                                         seed=base.seed, choose_threshold=False))
+        fast.fit(texts, labels, embeddings)
+        gate = choose_gate(fast, classifier, np.asarray(labels))
+        fast.held_out = classifier.held_out = None
+        return cls(classifier, langs, time.perf_counter() - started, fast, gate)
 
     @classmethod
     def load(cls, path: str | Path) -> NLU:
@@ -80,14 +90,15 @@ class NLU:
             raise ModelFileInvalid(f"cannot read NLU model {path}: {exc}") from exc
         if not isinstance(state, dict) or state.get("format") != MODEL_FORMAT:
             raise ModelFileInvalid(f"{path} is not a Shopkeeper NLU model (format {MODEL_FORMAT})")
-        return cls(state["classifier"], state["languages"], state.get("train_seconds", 0.0))
+        return cls(state["classifier"], state["languages"], state.get("train_seconds", 0.0), state.get("fast"),
+                   state.get("gate", 2.0))
 
     def save(self, path: str | Path) -> None:
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(target.name + ".tmp")
         joblib.dump({"format": MODEL_FORMAT, "classifier": self.classifier, "languages": self.languages,
-                     "train_seconds": self.train_seconds}, tmp, compress=3)
+                     "train_seconds": self.train_seconds, "fast": self.fast, "gate": self.gate}, tmp, compress=3)
         tmp.replace(target)
 
     @classmethod
@@ -115,25 +126,41 @@ class NLU:
     def detect_language(self, text: str, languages: Sequence[str] | None = None) -> str:
         return detect_language(text, list(languages or self.languages))
 
-    def embed(self, texts: list[str]) -> dict[str, np.ndarray]:
-        """Embeddings for a batch, with a small LRU for repeated short replies ("ok", "yes")."""
-        if len(texts) != 1:
-            return {enc.name: enc.encode(texts) for enc in self._encoders}
-        key = texts[0].strip().lower()
-        with self._memo_lock:
-            hit = self._memo.get(key)
-            if hit is not None:
-                self._memo.move_to_end(key)
-                return hit
-        vectors = {enc.name: enc.encode(texts) for enc in self._encoders}
-        with self._memo_lock:
-            self._memo[key] = vectors
-            while len(self._memo) > 4096:
-                self._memo.popitem(last=False)
-        return vectors
+    def embed(self, texts: list[str], names: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+        """Embeddings per encoder; single texts go through a small LRU ("ok", "yes" come back often)."""
+        out: dict[str, np.ndarray] = {}
+        for name in names or list(self._encoders):
+            encoder = self._encoders[name]
+            if len(texts) != 1:
+                out[name] = encoder.encode(texts)
+                continue
+            key = (name, texts[0].strip().lower())
+            with self._memo_lock:
+                hit = self._memo.get(key)
+            if hit is None:
+                hit = encoder.encode(texts)
+                with self._memo_lock:
+                    self._memo[key] = hit
+                    while len(self._memo) > 8192:
+                        self._memo.popitem(last=False)
+            out[name] = hit
+        return out
 
     def probabilities(self, texts: list[str], embeddings: dict[str, np.ndarray] | None = None) -> np.ndarray:
-        return self.classifier.probabilities(texts, embeddings if embeddings is not None else self.embed(texts))
+        """Intent probabilities (columns = `classifier.labels`): the fast stage where it is sure enough."""
+        if self.fast is None:
+            return self.classifier.probabilities(texts, embeddings or self.embed(texts, self.classifier.encoders()))
+        fast_emb = embeddings or self.embed(texts, self.fast.encoders())
+        probs = self.fast.probabilities(texts, fast_emb)
+        unsure = np.flatnonzero(probs.max(axis=1) < self.gate)
+        if len(unsure):
+            subset = [texts[i] for i in unsure]
+            if embeddings is not None:
+                full_emb = {name: vectors[unsure] for name, vectors in embeddings.items()}
+            else:
+                full_emb = self.embed(subset, self.classifier.encoders())
+            probs[unsure] = self.classifier.probabilities(subset, full_emb)
+        return probs
 
     def decide(self, probs: np.ndarray) -> tuple[str, float, bool]:
         """Top intent, its confidence, and whether it falls out of scope at the calibrated threshold."""
@@ -170,6 +197,35 @@ class NLU:
         boost = np.array([1.5 if label in follow else 1.0 for label in self.classifier.labels])
         boosted = probs * boost
         return np.asarray(boosted / boosted.sum())
+
+
+def choose_gate(fast: IntentClassifier, full: IntentClassifier, y: np.ndarray, tolerance: float = 0.002) -> float:
+    """Lowest fast-stage confidence at which answering from it costs at most `tolerance` held-out accuracy."""
+    if fast.held_out is None or full.held_out is None or fast.labels != full.labels:
+        return 2.0
+    val_idx, fast_probs = fast.held_out
+    _, full_probs = full.held_out
+    gold = y[val_idx]
+    in_scope = np.array([label not in OOS_LABELS for label in gold])
+    labels = np.asarray(full.labels)
+
+    def right(probs: np.ndarray, threshold: float) -> np.ndarray:
+        pred, conf = labels[probs.argmax(axis=1)], probs.max(axis=1)
+        rejected = np.isin(pred, list(OOS_LABELS)) | (conf < threshold)
+        return np.where(in_scope, (pred == gold) & ~rejected, rejected)
+
+    full_ok = right(full_probs, full.threshold)
+    fast_ok = right(fast_probs, 0.0) & in_scope  # the fast stage never says "out of scope"
+    fast_conf = fast_probs.max(axis=1)
+    target = full_ok.mean() - tolerance
+    best = 2.0
+    for gate in np.sort(np.unique(np.concatenate([fast_conf, [1.0]])))[::-1]:
+        combined = np.where(fast_conf >= gate, fast_ok, full_ok)
+        if combined.mean() >= target:
+            best = float(gate)
+        else:
+            break
+    return max(best, full.threshold)
 
 
 def default_model_path() -> Path:

@@ -1,0 +1,244 @@
+"""The inbound path for every messaging channel: verify on raw bytes → parse → store each provider
+event once (kernel.inbox) → acknowledge; then, from the stored events, apply statuses or run the
+shopper's message through keywords, link codes, choice menus and the conversation (bot → outbox)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from shopkeeper import customers
+from shopkeeper.channels import services as ch
+from shopkeeper.channels.errors import InvalidSignature, LinkCodeInvalid
+from shopkeeper.channels.messages import InboundMessage, Reply
+from shopkeeper.channels.model import keyword_text, match_keyword
+from shopkeeper.channels.port import Channel, Ignored, Parsed, StatusUpdate, WebhookRequest
+from shopkeeper.kernel import outbox
+from shopkeeper.kernel.clock import utcnow
+from shopkeeper.kernel.inbox import InboundEvent, mark_processed, record_inbound
+
+log = logging.getLogger(__name__)
+
+PHONE_CHANNELS = {"whatsapp", "sms", "twilio_whatsapp"}  # the sender id is a verified phone number
+LINK_RE = re.compile(r"^\s*(?:/link|link)(?:\s+(\d{6}))?\s*$", re.IGNORECASE)
+
+
+@dataclass
+class Accepted:
+    """What an acknowledged webhook stored: new event ids (to process) and how many were replays."""
+
+    event_ids: list[str] = field(default_factory=list)
+    replays: int = 0
+
+
+def _provider(item: Parsed) -> str:
+    return f"channel.{item.channel}"
+
+
+def _event_id(item: Parsed) -> str:
+    return item.message_id if isinstance(item, InboundMessage) else item.event_id
+
+
+def _serialise(item: Parsed) -> dict[str, Any]:
+    if isinstance(item, InboundMessage):
+        return {"type": "message", "data": item.model_dump(mode="json")}
+    data = asdict(item)
+    for key in ("at", "watermark"):
+        if isinstance(data.get(key), datetime):
+            data[key] = data[key].isoformat()
+    return {"type": "status" if isinstance(item, StatusUpdate) else "ignored", "data": data}
+
+
+def _deserialise(meta: dict[str, Any]) -> Parsed:
+    data = dict(meta["data"])
+    if meta["type"] == "message":
+        return InboundMessage.model_validate(data)
+    if meta["type"] == "status":
+        for key in ("at", "watermark"):
+            if data.get(key):
+                data[key] = datetime.fromisoformat(data[key])
+        return StatusUpdate(**data)
+    return Ignored(**data)
+
+
+def accept(services: Any, channel: Channel, request: WebhookRequest) -> Accepted:
+    """Verify and store; raises InvalidSignature (nothing stored) for forged or unsigned bodies."""
+    if not channel.verify(request):
+        raise InvalidSignature(f"{channel.name}: signature check failed")
+    items = channel.parse(request)
+    result = Accepted()
+    body = request.body.decode("utf-8", errors="replace")
+    try:
+        with services.db.session() as session:
+            for item in items:
+                ev = record_inbound(session, _provider(item), _event_id(item), body, _serialise(item))
+                if ev is None:
+                    result.replays += 1
+                elif isinstance(item, Ignored):
+                    mark_processed(session, ev)
+                else:
+                    result.event_ids.append(ev.id)
+    except IntegrityError:  # a concurrent delivery of the same events won the race: this one is a replay
+        return Accepted(replays=len(items))
+    return result
+
+
+def _claim(services: Any, event_id: str) -> InboundEvent | None:
+    with services.db.session() as session:
+        res = session.execute(
+            update(InboundEvent)
+            .where(InboundEvent.id == event_id, InboundEvent.processed_at.is_(None))
+            .values(processed_at=utcnow())
+        )
+        if not getattr(res, "rowcount", 0):
+            return None  # someone else (the request's background task or the sweeper) has it
+        return session.get(InboundEvent, event_id)
+
+
+def process(services: Any, event_ids: list[str]) -> int:
+    """Process stored events, each at most once; returns how many this call handled."""
+    done = 0
+    for event_id in event_ids:
+        ev = _claim(services, event_id)
+        if ev is None:
+            continue
+        try:
+            item = _deserialise(ev.meta)
+            if isinstance(item, StatusUpdate):
+                apply_status(services, item)
+            elif isinstance(item, InboundMessage):
+                handle_message(services, item)
+            done += 1
+        except Exception as exc:  # keep the event with its error for a human; never lose it silently
+            log.exception("channel event %s failed", event_id)
+            with services.db.session() as session:
+                row = session.get(InboundEvent, event_id)
+                if row is not None:
+                    row.error = f"{type(exc).__name__}: {exc}"[:2000]
+    return done
+
+
+def process_pending(services: Any, limit: int = 200) -> int:
+    """The sweeper: events stored but never processed (a crash between ack and processing)."""
+    with services.db.session() as session:
+        ids = list(
+            session.scalars(
+                select(InboundEvent.id)
+                .where(InboundEvent.provider.like("channel.%"), InboundEvent.processed_at.is_(None))
+                .order_by(InboundEvent.received_at)
+                .limit(limit)
+            )
+        )
+    return process(services, ids)
+
+
+def apply_status(services: Any, upd: StatusUpdate) -> int:
+    from shopkeeper import conversations
+
+    with services.db.session() as session:
+        changed = ch.apply_status(session, upd)
+        for row in changed:
+            if row.message_id:
+                conversations.update_status(session, row.message_id, upd.status)
+        if upd.status == "failed" and upd.error and upd.recipient_id and "21610" in upd.error:
+            ch.set_opted_out(session, upd.channel, upd.recipient_id, True)  # Twilio: recipient sent STOP
+        return len(changed)
+
+
+def _system_reply(session: Any, msg: InboundMessage, text: str, language: str) -> None:
+    """A reply that is not a bot turn (keyword confirmations, link codes): straight to the outbox."""
+    reply = Reply(language=language, sender="system").text(text)
+    outbox.enqueue(
+        session,
+        f"channel.{msg.channel}",
+        msg.sender_id,
+        {"reply": reply.model_dump(mode="json"), "channel_account": msg.channel_account, "system": "keyword"},
+        dedupe_key=f"sys:{msg.channel}:{msg.message_id}",
+    )
+
+
+def _languages(services: Any) -> list[str]:
+    cfg = services.extras.get("channel_settings")
+    return list(getattr(cfg, "keyword_languages", None) or services.settings.languages)
+
+
+def _pre_route(services: Any, session: Any, msg: InboundMessage) -> InboundMessage | None:
+    """Channel-level handling before the bot. Returns the message to route on, or None if handled."""
+    customer = customers.resolve_customer(session, msg.channel, msg.sender_id, msg.profile_name)
+    if msg.channel in PHONE_CHANNELS and msg.sender_id.lstrip("+").isdigit():
+        # the provider verified this number: the same phone on another channel is the same person
+        customers.link_identity(session, customer.id, "phone", "+" + msg.sender_id.lstrip("+"))
+    ch.touch_contact(
+        session,
+        msg.channel,
+        msg.sender_id,
+        account=msg.channel_account,
+        customer_id=customer.id,
+        language=msg.locale_hint,
+        inbound_at=utcnow(),
+    )
+    if msg.channel == "telegram" and msg.raw.get("callback_query_id"):
+        outbox.enqueue(
+            session,
+            "channel.telegram",
+            msg.sender_id,
+            {"answer_callback": msg.raw["callback_query_id"]},
+            dedupe_key=f"cbq:{msg.message_id}",
+        )
+    if msg.payload:
+        return msg.model_copy(update={"payload": ch.resolve_callback(session, msg.payload)})
+    language = customer.language or services.settings.default_language
+    hit = match_keyword(msg.text, _languages(services)) if msg.text else None
+    if hit is not None:
+        kw, kw_lang = hit
+        source = f"keyword:{msg.text.strip().upper()}"
+        if kw == "stop":
+            customers.withdraw_all(session, customer.id, msg.channel, source)
+            ch.set_opted_out(session, msg.channel, msg.sender_id, True)
+        elif kw == "start":
+            for purpose in sorted(customers.CONSENT_PURPOSES):
+                customers.record_consent(session, customer.id, purpose, msg.channel, True, source)
+            ch.set_opted_out(session, msg.channel, msg.sender_id, False)
+        _system_reply(session, msg, keyword_text(kw, kw_lang, services.settings.shop_name), kw_lang)
+        return None
+    link = LINK_RE.match(msg.text or "")
+    if link is not None:
+        _link(session, msg, customer.id, link.group(1), language)
+        return None
+    choice = ch.resolve_choice(session, msg.channel, msg.sender_id, msg.text or "")
+    if choice is not None:
+        return msg.model_copy(update={"payload": choice})
+    return msg
+
+
+def _link(session: Any, msg: InboundMessage, customer_id: str, code: str | None, language: str) -> None:
+    if code is None:
+        issued = ch.issue_link_code(session, customer_id)
+        text = (
+            f'Your link code is {issued}. Send "link {issued}" from your other chat within 15 minutes '
+            "to bring your cart and orders there."
+        )
+    else:
+        try:
+            owner = ch.redeem_link_code(session, code)
+            customers.link_identity(session, owner, msg.channel, msg.sender_id)
+            text = "Linked! Your cart, orders and history now follow you here."
+        except LinkCodeInvalid:
+            text = 'That link code is unknown or expired. Send "link" on your other chat to get a new one.'
+    _system_reply(session, msg, text, language)
+
+
+def handle_message(services: Any, msg: InboundMessage) -> list[Reply]:
+    from shopkeeper import conversations
+
+    with services.db.session() as session:
+        routed = _pre_route(services, session, msg)
+    if routed is None:
+        return []
+    return conversations.receive(services, routed)

@@ -1,0 +1,186 @@
+"""The dialogue engine: one shopper turn → understanding (buttons skip the NLU) → the right skill,
+with pending questions, checkout slot filling and auto-handoff. State in, state out: no globals."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from shopkeeper import handoff
+from shopkeeper.bots.dialogue import Dialogue
+from shopkeeper.bots.model import LANGUAGES, BotContext, BotTurn
+from shopkeeper.bots.references import CHEAPER, PRICIER, mentions
+from shopkeeper.bots.skills import cart, checkout, faq, orders, product, search, talk
+from shopkeeper.channels.messages import InboundMessage
+
+log = logging.getLogger(__name__)
+
+Skill = Callable[[Dialogue], None]
+
+INTENT_SKILLS: dict[str, Skill] = {
+    "greet": talk.greet,
+    "goodbye": talk.goodbye,
+    "thanks": talk.thanks,
+    "chitchat": talk.chitchat,
+    "search_products": search.search,
+    "recommend": search.search,
+    "refine_search": search.refine,
+    "show_more": search.show_more,
+    "product_details": lambda d: product.details(d),
+    "product_question": product.question,
+    "add_to_cart": cart.add,
+    "remove_from_cart": lambda d: cart.remove(d),
+    "change_quantity": cart.change_quantity,
+    "view_cart": lambda d: cart.show(d),
+    "checkout": checkout.start,
+    "apply_discount": cart.apply_discount,
+    "shipping_question": checkout.shipping_question,
+    "order_status": lambda d: orders.status(d),
+    "cancel_order": lambda d: orders.cancel(d),
+    "human_handoff": lambda d: talk.human(d),
+}
+# intents that may interrupt checkout slot filling (everything else is read as the answer)
+ESCAPES = {"human_handoff": 0.8, "view_cart": 0.9, "cancel_order": 0.9}
+MIN_WORDS_TO_SWITCH_LANGUAGE = 2
+
+
+def _payload_skill(d: Dialogue, command: str, arg: str) -> bool:
+    co_pay = {"/ship": lambda: checkout.choose_shipping(d, arg or None), "/pay": lambda: checkout.pay(d)}
+    table: dict[str, Callable[[], None]] = {
+        "/show_more": lambda: search.show_more(d),
+        "/product": lambda: product.details(d, arg or None),
+        "/add": lambda: cart.add_variant(d, arg) if arg else cart.add(d),
+        "/cart": lambda: cart.show(d),
+        "/checkout": lambda: checkout.start(d),
+        "/remove": lambda: cart.remove(d, arg or None),
+        "/order": lambda: orders.status(d, arg or None),
+        "/cancel_order": lambda: orders.cancel(d, arg or None, confirmed=True),
+        "/human": lambda: talk.human(d),
+        "/no": lambda: d.say("ok_anything_else"),
+        "/search": lambda: search.run(d, arg, {}, 0, []),
+        **co_pay,
+    }
+    fn = table.get(command)
+    if fn is None:
+        return False
+    fn()
+    return True
+
+
+def _nlu(services: Any) -> Any:
+    if services.nlu is None:
+        from shopkeeper.bots.nlu import NLU
+
+        services.nlu = NLU.default()
+    return services.nlu
+
+
+def _vocabulary(services: Any, session: Session) -> Any:
+    vocab = services.extras.get("catalog_vocabulary")
+    if vocab is None:
+        from shopkeeper import catalog
+
+        vocab = catalog.vocabulary(session)
+        services.extras["catalog_vocabulary"] = vocab
+    return vocab
+
+
+def _languages(services: Any) -> list[str]:
+    return [lang for lang in services.settings.languages if lang in LANGUAGES] or ["en"]
+
+
+def respond(services: Any, session: Session, ctx: BotContext, inbound: InboundMessage) -> BotTurn:
+    """The bot's answer to one inbound message (the caller owns the transaction)."""
+    state = ctx.state
+    hint = inbound.locale_hint if inbound.locale_hint in LANGUAGES else None
+    language = hint or state.get("lang") or ctx.language or services.settings.default_language
+    d = Dialogue(services, session, ctx, language)
+    d.text = (inbound.text or "").strip()
+    payload = (inbound.payload or (d.text if d.text.startswith("/") else "")).strip()
+    if payload:
+        command, _, arg = payload.partition(" ")
+        if command == "/lang" and arg.strip() in LANGUAGES:
+            d.lang = arg.strip()
+            d.say("language_set")
+            return d.finish()
+        d.state["oos"] = 0
+        if _payload_skill(d, command, arg.strip()):
+            return d.finish()
+    _understand(d, hint)
+    _route(d)
+    return d.finish()
+
+
+def _understand(d: Dialogue, hint: str | None) -> None:
+    nlu = _nlu(d.services)
+    u = nlu.parse(d.text, languages=_languages(d.services), vocabulary=_vocabulary(d.services, d.session),
+                  context_intent=d.state.get("last_intent"))
+    d.understanding = u
+    # the answer follows the language written in, once there is enough text to tell it
+    if not hint and u.language in LANGUAGES and (
+        len(d.text.split()) >= MIN_WORDS_TO_SWITCH_LANGUAGE or not d.text.isascii()
+    ) and not checkout.active(d):
+        d.lang = u.language
+
+
+def _route(d: Dialogue) -> None:
+    u = d.understanding
+    intent = u.intent
+    pending = d.state.pop("pending", None)
+    if isinstance(pending, dict) and pending.get("kind") == "offer_handoff":
+        if intent == "affirm":
+            talk.human(d, handoff.UNSURE)
+            return
+        if intent == "deny":
+            d.say("ok_anything_else")
+            return
+    if checkout.active(d) and not (intent in ESCAPES and u.confidence >= ESCAPES[intent]):
+        checkout.fill(d)
+        return
+    intent = _adjust(d, intent)
+    d.state["last_intent"] = intent
+    if intent == "out_of_scope":
+        _out_of_scope(d)
+        return
+    d.state["oos"] = 0
+    if intent in ("faq", "return_request") and faq.answer(d):
+        return
+    skill = INTENT_SKILLS.get(intent)
+    if skill is None:
+        if not faq.answer(d):
+            talk.not_understood(d)
+        return
+    skill(d)
+
+
+def _adjust(d: Dialogue, intent: str) -> str:
+    """Entities and context that outweigh the classifier (a bare code, "cheaper" after a list)."""
+    if d.entity("discount_code") and intent in ("out_of_scope", "faq", "chitchat"):
+        return "apply_discount"
+    has_results = bool(d.state.get("results"))
+    if has_results and (mentions(d.text, CHEAPER) or mentions(d.text, PRICIER)) and intent in (
+        "out_of_scope", "search_products", "chitchat", "refine_search", "product_details"
+    ) and d.entity("ordinal") is None:
+        return "refine_search"
+    if d.focus_product and d.text.endswith(("?", "？", "؟")) and intent in ("out_of_scope", "faq", "search_products"):
+        faq_hit = faq.index_for(d.services).rank(d.text, d.lang)
+        if not faq_hit or faq_hit[0][1] < faq.MIN_SCORE * 2:
+            return "product_question"
+    return intent
+
+
+def _out_of_scope(d: Dialogue) -> None:
+    if faq.answer(d):
+        d.state["oos"] = 0
+        return
+    streak = int(d.state.get("oos", 0)) + 1
+    d.state["oos"] = streak
+    policy = d.services.extras.get("handoff_policy") or handoff.HandoffPolicy()
+    if handoff.escalation_reason(policy, out_of_scope_streak=streak) == handoff.OUT_OF_SCOPE:
+        d.state["oos"] = 0
+        talk.human(d, handoff.OUT_OF_SCOPE)
+        return
+    talk.not_understood(d)
