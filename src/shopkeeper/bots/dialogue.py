@@ -3,6 +3,7 @@ language it answers in, and the reply it is building. Skills receive this object
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -19,7 +20,7 @@ class Dialogue:
         self.services = services
         self.session = session
         self.ctx = ctx
-        self.state: dict[str, Any] = dict(ctx.state)
+        self.state: dict[str, Any] = copy.deepcopy(ctx.state)
         self.lang = language
         self.parts: list[Part] = []
         self.handoff_reason: str | None = None

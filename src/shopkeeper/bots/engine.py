@@ -161,6 +161,12 @@ def _adjust(d: Dialogue, intent: str) -> str:
     if d.entity("discount_code") and intent in ("out_of_scope", "faq", "chitchat"):
         return "apply_discount"
     has_results = bool(d.state.get("results"))
+    pointing = d.entity("ordinal") is not None or d.entity("reference") is not None
+    if (has_results or d.focus_product) and pointing and intent in (
+        "search_products", "refine_search", "out_of_scope", "product_details", "chitchat"
+    ):
+        # "the first one in 43" picks from the list; a bare "the second one" opens it
+        return "add_to_cart" if d.entity("size") is not None else "product_details"
     if has_results and (mentions(d.text, CHEAPER) or mentions(d.text, PRICIER)) and intent in (
         "out_of_scope", "search_products", "chitchat", "refine_search", "product_details"
     ) and d.entity("ordinal") is None:

@@ -63,25 +63,32 @@ def pick_item(items: list[Item], u: Any, text: str, focus_id: str | None) -> Ite
     return None
 
 
+def variant_candidates(variants: list[Any], u: Any, text: str) -> list[Any]:
+    """Variants whose options match the size/colour words said (all of them if none were said)."""
+    size, color = _entity(u, "size"), _entity(u, "color")
+    low = f" {text.lower()} "
+    said = [str(x).lower() for x in (size, color) if x is not None]
+    if not said:
+        values = {str(val).lower() for v in variants for val in (v.options or {}).values() if val}
+        said = [val for val in values if f" {val} " in low]
+    if not said:
+        return list(variants)
+    return [v for v in variants
+            if set(said) <= {str(val).lower() for val in (v.options or {}).values()}] or \
+        [v for v in variants if set(said) & {str(val).lower() for val in (v.options or {}).values()}]
+
+
+def mentions_option(variants: list[Any], u: Any, text: str) -> bool:
+    return len(variant_candidates(variants, u, text)) < len(variants)
+
+
 def pick_variant(variants: list[Any], u: Any, text: str, focused_variant: str | None) -> Any | None:
     """The variant meant by size/colour words; None if the choice is still open."""
     if len(variants) == 1:
         return variants[0]
-    size, color = _entity(u, "size"), _entity(u, "color")
-    low = text.lower()
-    matches = []
-    for v in variants:
-        opts = {k.lower(): str(val).lower() for k, val in (v.options or {}).items()}
-        values = set(opts.values())
-        if size is not None and str(size).lower() not in values:
-            continue
-        if color is not None and str(color).lower() not in values:
-            continue
-        if size is None and color is None and not any(f" {val} " in f" {low} " for val in values if val):
-            continue
-        matches.append(v)
+    matches = variant_candidates(variants, u, text)
     if len(matches) == 1:
         return matches[0]
-    if not matches and focused_variant:
+    if len(matches) == len(variants) and focused_variant:
         return next((v for v in variants if v.id == focused_variant), None)
     return None

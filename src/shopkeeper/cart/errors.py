@@ -8,7 +8,7 @@ from shopkeeper.kernel.errors import DomainError
 __all__ = [
     "CartClosed", "CartError", "CartNotFound", "CurrencyMismatch", "DiscountError", "DiscountExpired",
     "DiscountInvalid", "DiscountMinSubtotal", "DiscountUsedUp", "InvalidQuantity", "LineNotFound",
-    "OutOfStock", "VersionConflict",
+    "OutOfStock", "VariantNotFound", "VersionConflict",
 ]
 
 
@@ -29,6 +29,16 @@ class LineNotFound(CartError):
 
     def __init__(self, line_id: str) -> None:
         super().__init__(f"cart line {line_id} not found")
+
+
+class VariantNotFound(CartError):
+    """The catalog has no such variant (any more)."""
+
+    code = "variant_not_found"
+
+    def __init__(self, variant_id: str) -> None:
+        super().__init__(f"variant {variant_id} not found")
+        self.variant_id = variant_id
 
 
 class CartClosed(CartError):

@@ -23,6 +23,7 @@ from shopkeeper.cart.errors import (
     CurrencyMismatch,
     DiscountInvalid,
     LineNotFound,
+    VariantNotFound,
     VersionConflict,
 )
 from shopkeeper.cart.model import (
@@ -148,7 +149,7 @@ def add_item(session: Session, cart_id: str, variant_id: str, quantity: int = 1,
     cart = _bump(session, cart_id, expected_version)
     variant = find_variant(session, variant_id)
     if variant is None:
-        raise LineNotFound(variant_id) from None
+        raise VariantNotFound(variant_id)
     if variant.price.currency != cart.currency:
         raise CurrencyMismatch(
             f"{variant_id} is priced in {variant.price.currency}, the cart in {cart.currency}"
@@ -210,9 +211,10 @@ def clear_cart(session: Session, cart_id: str) -> CartView:
     return _view(session, cart)
 
 
-def mark_checked_out(session: Session, cart_id: str, order_id: str) -> None:
+def mark_checked_out(session: Session, cart_id: str, order_id: str, *,
+                     expected_version: int | None = None) -> None:
     """The cart became an order; the customer's next open_cart starts a fresh one."""
-    _bump(session, cart_id, None, status=CHECKED_OUT, order_id=order_id)
+    _bump(session, cart_id, expected_version, status=CHECKED_OUT, order_id=order_id)
 
 
 # -- discount codes -----------------------------------------------------------------------------

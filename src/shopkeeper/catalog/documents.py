@@ -27,8 +27,10 @@ def search_document(product_id: str, rec: dict[str, Any], language: str = "en") 
             descs.append(index_text(plain(str(t.get("description") or "")), lang))
     options = " ".join(f"{k} {v}" for var in rec.get("variants") or [] for k, v in var["options"].items())
     attrs = " ".join(f"{k.replace('_', ' ')} {v}" for k, v in (rec.get("attributes") or {}).items())
-    reviews = " ".join(index_text(f"{r['title']} {r['body']}", r.get("language") or language)
-                       for r in rec.get("reviews") or [])
+    reviews = " ".join(
+        index_text(f"{r['title']} {r['body']}", r.get("language") or language)
+        for r in rec.get("reviews") or []
+    )
     return {
         "product_id": product_id,
         "raw_title": rec["title"],

@@ -17,8 +17,15 @@ if TYPE_CHECKING:
     from shopkeeper.catalog.ranking import Candidate
 
 RELAX_ORDER = ("colors", "sizes", "brands", "min_rating", "price", "categories", "in_stock")
-LABELS = {"colors": "colour", "sizes": "size", "brands": "brand", "min_rating": "rating",
-          "price": "price", "categories": "category", "in_stock": "in stock"}
+LABELS = {
+    "colors": "colour",
+    "sizes": "size",
+    "brands": "brand",
+    "min_rating": "rating",
+    "price": "price",
+    "categories": "category",
+    "in_stock": "in stock",
+}
 
 
 @dataclass
@@ -48,16 +55,31 @@ def load_facts(session: Session, product_ids: list[str]) -> dict[str, Facts]:
         chunk = product_ids[i : i + 500]
         sellable = []
         for pid, brand, cat, rating, rc, pop, price in session.execute(
-            select(Product.id, Product.brand, Product.category, Product.rating, Product.review_count,
-                   Product.popularity, Product.price_min_minor).where(Product.id.in_(chunk))):
+            select(
+                Product.id,
+                Product.brand,
+                Product.category,
+                Product.rating,
+                Product.review_count,
+                Product.popularity,
+                Product.price_min_minor,
+            ).where(Product.id.in_(chunk))
+        ):
             out[pid] = Facts(brand, cat, rating, rc, pop)
             if price is not None:  # has variants
                 sellable.append(pid)
         if not sellable:
             continue
-        rows = session.execute(select(Variant.id, Variant.product_id, Variant.color, Variant.size,
-                                      Variant.price_minor, Variant.currency)
-                               .where(Variant.product_id.in_(sellable))).all()
+        rows = session.execute(
+            select(
+                Variant.id,
+                Variant.product_id,
+                Variant.color,
+                Variant.size,
+                Variant.price_minor,
+                Variant.currency,
+            ).where(Variant.product_id.in_(sellable))
+        ).all()
         stock = inventory.available(session, [r[0] for r in rows]) if rows else {}
         for vid, pid, color, size, price, cur in rows:
             if pid in out:
@@ -90,11 +112,13 @@ def matches(f: Facts, flt: Filters) -> bool:
         if flt.in_stock and v.available <= 0:
             continue
         # a price filter in another currency than the variant's cannot be honoured: no match
-        if flt.price_min is not None and (v.currency != flt.price_min.currency
-                                          or v.price_minor < flt.price_min.amount_minor):
+        if flt.price_min is not None and (
+            v.currency != flt.price_min.currency or v.price_minor < flt.price_min.amount_minor
+        ):
             continue
-        if flt.price_max is not None and (v.currency != flt.price_max.currency
-                                          or v.price_minor > flt.price_max.amount_minor):
+        if flt.price_max is not None and (
+            v.currency != flt.price_max.currency or v.price_minor > flt.price_max.amount_minor
+        ):
             continue
         return True
     return False
@@ -107,11 +131,18 @@ def without(flt: Filters, name: str) -> Filters:
         return replace(flt, min_rating=None)
     if name == "in_stock":
         return replace(flt, in_stock=False)
-    return replace(flt, **{name: []})
+    if name == "colors":
+        return replace(flt, colors=[])
+    if name == "sizes":
+        return replace(flt, sizes=[])
+    if name == "brands":
+        return replace(flt, brands=[])
+    return replace(flt, categories=[])
 
 
-def apply_filters(cands: list[Candidate], facts: dict[str, Facts], flt: Filters
-                  ) -> tuple[list[Candidate], list[str], str | None]:
+def apply_filters(
+    cands: list[Candidate], facts: dict[str, Facts], flt: Filters
+) -> tuple[list[Candidate], list[str], str | None]:
     """(kept candidates, relaxed filter names, explanation). Exclusions are never relaxed."""
     excluded = set(flt.exclude_ids)
     pool = [c for c in cands if c.product_id not in excluded and c.product_id in facts]

@@ -22,10 +22,27 @@ from shopkeeper.kernel.db import Database
 
 DEFAULT = object()
 SHOPIFY_COLUMNS = [
-    "Handle", "Title", "Body (HTML)", "Vendor", "Product Category", "Type", "Tags", "Published",
-    "Option1 Name", "Option1 Value", "Option2 Name", "Option2 Value", "Option3 Name", "Option3 Value",
-    "Variant SKU", "Variant Grams", "Variant Inventory Qty", "Variant Price", "Variant Compare At Price",
-    "Image Src", "Image Position",
+    "Handle",
+    "Title",
+    "Body (HTML)",
+    "Vendor",
+    "Product Category",
+    "Type",
+    "Tags",
+    "Published",
+    "Option1 Name",
+    "Option1 Value",
+    "Option2 Name",
+    "Option2 Value",
+    "Option3 Name",
+    "Option3 Value",
+    "Variant SKU",
+    "Variant Grams",
+    "Variant Inventory Qty",
+    "Variant Price",
+    "Variant Compare At Price",
+    "Image Src",
+    "Image Position",
 ]
 
 
@@ -34,8 +51,12 @@ def _encoder(encoder: Any) -> TextEncoder | None:
 
 
 def import_records(
-    session: Session, records: Iterable[tuple[int, dict[str, Any]] | dict[str, Any]], *,
-    encoder: Any = DEFAULT, currency: str = "EUR", batch: int = 2000,
+    session: Session,
+    records: Iterable[tuple[int, dict[str, Any]] | dict[str, Any]],
+    *,
+    encoder: Any = DEFAULT,
+    currency: str = "EUR",
+    batch: int = 2000,
 ) -> ImportReport:
     """Validate every record, then upsert the valid ones in batches (one transaction: the caller's)."""
     report = ImportReport()
@@ -66,8 +87,9 @@ def import_records(
     return report
 
 
-def _one_by_one(session: Session, chunk: list[dict[str, Any]], enc: TextEncoder | None,
-                report: ImportReport) -> tuple[list[str], int]:
+def _one_by_one(
+    session: Session, chunk: list[dict[str, Any]], enc: TextEncoder | None, report: ImportReport
+) -> tuple[list[str], int]:
     ids, updated = [], 0
     for rec in chunk:
         try:
@@ -106,41 +128,53 @@ def read_shopify_csv(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                     yield current.pop("__line__"), current
                 names = [(row.get(f"Option{k} Name") or "").strip().lower() for k in (1, 2, 3)]
                 current = {
-                    "__line__": n, "handle": handle, "title": row.get("Title") or "",
-                    "description": row.get("Body (HTML)") or "", "brand": row.get("Vendor") or None,
+                    "__line__": n,
+                    "handle": handle,
+                    "title": row.get("Title") or "",
+                    "description": row.get("Body (HTML)") or "",
+                    "brand": row.get("Vendor") or None,
                     "category": row.get("Type") or row.get("Product Category") or None,
                     "tags": [t.strip() for t in (row.get("Tags") or "").split(",") if t.strip()],
-                    "images": [], "variants": [],
+                    "images": [],
+                    "variants": [],
                 }
             if row.get("Image Src") and row["Image Src"] not in current["images"]:
                 current["images"].append(row["Image Src"])
             if row.get("Variant Price") or row.get("Variant SKU"):
-                opts = {names[k - 1] or f"option{k}": row.get(f"Option{k} Value") or ""
-                        for k in (1, 2, 3) if row.get(f"Option{k} Value") and names[k - 1] != "title"}
+                opts = {
+                    names[k - 1] or f"option{k}": row.get(f"Option{k} Value") or ""
+                    for k in (1, 2, 3)
+                    if row.get(f"Option{k} Value") and names[k - 1] != "title"
+                }
                 qty = (row.get("Variant Inventory Qty") or "").strip()
                 grams = (row.get("Variant Grams") or "").strip()
-                current["variants"].append({
-                    "sku": row.get("Variant SKU") or None, "options": opts,
-                    "title": " / ".join(opts.values()), "price": row.get("Variant Price") or None,
-                    "compare_at": row.get("Variant Compare At Price") or None,
-                    "weight_g": int(float(grams)) if grams else None,
-                    "stock": int(qty) if qty.lstrip("-").isdigit() else None,
-                })
+                current["variants"].append(
+                    {
+                        "sku": row.get("Variant SKU") or None,
+                        "options": opts,
+                        "title": " / ".join(opts.values()),
+                        "price": row.get("Variant Price") or None,
+                        "compare_at": row.get("Variant Compare At Price") or None,
+                        "weight_g": int(float(grams)) if grams else None,
+                        "stock": int(qty) if qty.lstrip("-").isdigit() else None,
+                    }
+                )
     if current is not None:
         yield current.pop("__line__"), current
 
 
 def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     if path.suffix in (".jsonl", ".json", ".ndjson"):
-        for n, rec in read_jsonl(path):
-            yield n, rec
+        yield from read_jsonl(path)
     elif path.suffix == ".csv":
         yield from read_shopify_csv(path)
     else:
         raise UnsupportedFormat(f"cannot import {path.name}: use .jsonl, .json or a Shopify .csv")
 
 
-def import_file(db: Database, path: str | Path, *, encoder: Any = DEFAULT, currency: str = "EUR") -> ImportReport:
+def import_file(
+    db: Database, path: str | Path, *, encoder: Any = DEFAULT, currency: str = "EUR"
+) -> ImportReport:
     with db.session() as session:
         return import_records(session, _records(Path(path)), encoder=encoder, currency=currency)
 
@@ -151,15 +185,34 @@ def _record_of(session: Session, product_id: str) -> dict[str, Any]:
     p = get_product(session, product_id)
     stock = inventory.available(session, [v.id for v in p.variants]) if p.variants else {}
     return {
-        "handle": p.handle, "title": p.title, "description": p.description, "brand": p.brand,
-        "category": p.category, "tags": p.tags, "attributes": p.attributes, "images": p.images,
+        "handle": p.handle,
+        "title": p.title,
+        "description": p.description,
+        "brand": p.brand,
+        "category": p.category,
+        "tags": p.tags,
+        "attributes": p.attributes,
+        "images": p.images,
         "translations": p.translations,
-        "variants": [{"sku": v.sku, "title": v.title, "options": v.options, "price": _decimal(v.price.amount_minor, v.price.currency),
-                      "currency": v.price.currency,
-                      "compare_at": _decimal(v.compare_at.amount_minor, v.compare_at.currency) if v.compare_at else None,
-                      "weight_g": v.weight_g, "stock": stock.get(v.id)} for v in p.variants],
-        "reviews": [{"rating": r.rating, "title": r.title, "body": r.body, "author": r.author,
-                     "language": r.language} for r in p.reviews],
+        "variants": [
+            {
+                "sku": v.sku,
+                "title": v.title,
+                "options": v.options,
+                "price": _decimal(v.price.amount_minor, v.price.currency),
+                "currency": v.price.currency,
+                "compare_at": _decimal(v.compare_at.amount_minor, v.compare_at.currency)
+                if v.compare_at
+                else None,
+                "weight_g": v.weight_g,
+                "stock": stock.get(v.id),
+            }
+            for v in p.variants
+        ],
+        "reviews": [
+            {"rating": r.rating, "title": r.title, "body": r.body, "author": r.author, "language": r.language}
+            for r in p.reviews
+        ],
     }
 
 
@@ -199,18 +252,31 @@ def _write_shopify_csv(path: Path, records: list[dict[str, Any]]) -> None:
             for i in range(rows):
                 row: dict[str, Any] = {"Handle": rec["handle"]}
                 if i == 0:
-                    row.update({"Title": rec["title"], "Body (HTML)": rec["description"],
-                                "Vendor": rec["brand"] or "", "Type": rec["category"] or "",
-                                "Tags": ", ".join(rec["tags"]), "Published": "TRUE"})
+                    row.update(
+                        {
+                            "Title": rec["title"],
+                            "Body (HTML)": rec["description"],
+                            "Vendor": rec["brand"] or "",
+                            "Type": rec["category"] or "",
+                            "Tags": ", ".join(rec["tags"]),
+                            "Published": "TRUE",
+                        }
+                    )
                     for k, name in enumerate(names, start=1):
                         row[f"Option{k} Name"] = name
                 if i < len(rec["variants"]):
                     v = rec["variants"][i]
                     for k, name in enumerate(names, start=1):
                         row[f"Option{k} Value"] = v["options"].get(name, "")
-                    row.update({"Variant SKU": v["sku"], "Variant Grams": v["weight_g"] or "",
-                                "Variant Inventory Qty": v["stock"] if v["stock"] is not None else "",
-                                "Variant Price": v["price"], "Variant Compare At Price": v["compare_at"] or ""})
+                    row.update(
+                        {
+                            "Variant SKU": v["sku"],
+                            "Variant Grams": v["weight_g"] or "",
+                            "Variant Inventory Qty": v["stock"] if v["stock"] is not None else "",
+                            "Variant Price": v["price"],
+                            "Variant Compare At Price": v["compare_at"] or "",
+                        }
+                    )
                 if i < len(rec["images"]):
                     row.update({"Image Src": rec["images"][i], "Image Position": i + 1})
                 w.writerow(row)

@@ -9,9 +9,10 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from shopkeeper.catalog.store import CatalogState, SearchDocument, SearchTerm
@@ -19,7 +20,9 @@ from shopkeeper.catalog.store import CatalogState, SearchDocument, SearchTerm
 FIELDS = ("title", "brand", "category", "attributes", "description", "reviews")
 # FTS5 bm25() column weights (product_id column first, unindexed) and PostgreSQL weight classes.
 FTS_WEIGHTS = "0, 10.0, 4.0, 3.0, 2.0, 1.0, 0.5"
-PG_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D (description, reviews), C (attributes), B (brand, category), A (title)
+PG_WEIGHTS = (
+    "{0.1, 0.2, 0.4, 1.0}"  # D (description, reviews), C (attributes), B (brand, category), A (title)
+)
 _ENSURED: set[str] = set()
 
 
@@ -27,25 +30,30 @@ def ensure_index(session: Session) -> None:
     """Create the dialect's full-text structure once per database (idempotent; survives migrations
     that only know the plain tables)."""
     bind = session.get_bind()
-    key = str(getattr(bind, "engine", bind).url)
+    key = str(bind.engine.url if isinstance(bind, Connection) else bind.url)
     if key in _ENSURED:
         return
     if bind.dialect.name == "sqlite":
-        session.execute(text(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(product_id UNINDEXED, "
-            + ", ".join(FIELDS) + ", tokenize = 'unicode61 remove_diacritics 0')"
-        ))
+        session.execute(
+            text(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(product_id UNINDEXED, "
+                + ", ".join(FIELDS)
+                + ", tokenize = 'unicode61 remove_diacritics 0')"
+            )
+        )
     else:
-        session.execute(text(
-            "ALTER TABLE search_documents ADD COLUMN IF NOT EXISTS tsv tsvector GENERATED ALWAYS AS ("
-            "setweight(to_tsvector('simple', title), 'A') || "
-            "setweight(to_tsvector('simple', brand || ' ' || category), 'B') || "
-            "setweight(to_tsvector('simple', attributes), 'C') || "
-            "setweight(to_tsvector('simple', description || ' ' || reviews), 'D')) STORED"
-        ))
-        session.execute(text(
-            "CREATE INDEX IF NOT EXISTS ix_search_documents_tsv ON search_documents USING gin (tsv)"
-        ))
+        session.execute(
+            text(
+                "ALTER TABLE search_documents ADD COLUMN IF NOT EXISTS tsv tsvector GENERATED ALWAYS AS ("
+                "setweight(to_tsvector('simple', title), 'A') || "
+                "setweight(to_tsvector('simple', brand || ' ' || category), 'B') || "
+                "setweight(to_tsvector('simple', attributes), 'C') || "
+                "setweight(to_tsvector('simple', description || ' ' || reviews), 'D')) STORED"
+            )
+        )
+        session.execute(
+            text("CREATE INDEX IF NOT EXISTS ix_search_documents_tsv ON search_documents USING gin (tsv)")
+        )
     _ENSURED.add(key)
 
 
@@ -56,7 +64,9 @@ def _upsert_terms(session: Session, counts: Counter[str]) -> None:
     rows = [{"term": t[:120], "df": n} for t, n in counts.items() if n]
     for i in range(0, len(rows), 2000):
         stmt = ins(SearchTerm).values(rows[i : i + 2000])
-        stmt = stmt.on_conflict_do_update(index_elements=["term"], set_={"df": SearchTerm.df + stmt.excluded.df})
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["term"], set_={"df": SearchTerm.df + stmt.excluded.df}
+        )
         session.execute(stmt)
 
 
@@ -96,20 +106,26 @@ def write_documents(session: Session, docs: list[dict[str, str]]) -> None:
             for i in range(0, len(ids), 500):
                 chunk = ids[i : i + 500]
                 marks = ",".join(f":p{j}" for j in range(len(chunk)))
-                session.execute(text(f"DELETE FROM search_fts WHERE product_id IN ({marks})"),
-                                {f"p{j}": pid for j, pid in enumerate(chunk)})
+                session.execute(
+                    text(f"DELETE FROM search_fts WHERE product_id IN ({marks})"),
+                    {f"p{j}": pid for j, pid in enumerate(chunk)},
+                )
     seq = bump(session, "index_version")
     for d in docs:
         counts.update(set(" ".join(d[f] for f in FIELDS).split()))
         length_delta += doc_length(d)
-    rows = [{**{f: d[f] for f in FIELDS}, "product_id": d["product_id"], "raw_title": d["raw_title"],
-             "seq": seq} for d in docs]
+    rows = [
+        {**{f: d[f] for f in FIELDS}, "product_id": d["product_id"], "raw_title": d["raw_title"], "seq": seq}
+        for d in docs
+    ]
     for i in range(0, len(rows), 1000):
-        session.execute(SearchDocument.__table__.insert(), rows[i : i + 1000])
+        session.execute(insert(SearchDocument), rows[i : i + 1000])
     if session.get_bind().dialect.name == "sqlite":
         cols = ", ".join(("product_id", *FIELDS))
-        session.execute(text(f"INSERT INTO search_fts ({cols}) SELECT {cols} FROM search_documents "
-                             "WHERE seq = :seq"), {"seq": seq})
+        session.execute(
+            text(f"INSERT INTO search_fts ({cols}) SELECT {cols} FROM search_documents WHERE seq = :seq"),
+            {"seq": seq},
+        )
     _upsert_terms(session, counts)
     bump(session, "doc_length_sum", length_delta)
 
@@ -137,15 +153,22 @@ def lexical_candidates(session: Session, terms: list[str], limit: int) -> list[t
     ensure_index(session)
     if session.get_bind().dialect.name == "sqlite":
         match = " OR ".join(f'"{t}"' for t in terms)
-        rows = session.execute(text(
-            f"SELECT product_id, bm25(search_fts, {FTS_WEIGHTS}) AS r FROM search_fts "
-            "WHERE search_fts MATCH :q ORDER BY r LIMIT :n"), {"q": match, "n": limit}).all()
+        rows = session.execute(
+            text(
+                f"SELECT product_id, bm25(search_fts, {FTS_WEIGHTS}) AS r FROM search_fts "
+                "WHERE search_fts MATCH :q ORDER BY r LIMIT :n"
+            ),
+            {"q": match, "n": limit},
+        ).all()
         return [(pid, -float(r)) for pid, r in rows]
     query = " | ".join(f"'{t}'" for t in terms)
-    rows = session.execute(text(
-        f"SELECT product_id, ts_rank('{PG_WEIGHTS}', tsv, q) AS r FROM search_documents, "
-        "to_tsquery('simple', :q) q WHERE tsv @@ q ORDER BY r DESC, product_id LIMIT :n"),
-        {"q": query, "n": limit}).all()
+    rows = session.execute(
+        text(
+            f"SELECT product_id, ts_rank('{PG_WEIGHTS}', tsv, q) AS r FROM search_documents, "
+            "to_tsquery('simple', :q) q WHERE tsv @@ q ORDER BY r DESC, product_id LIMIT :n"
+        ),
+        {"q": query, "n": limit},
+    ).all()
     return [(pid, float(r)) for pid, r in rows]
 
 
@@ -154,8 +177,9 @@ def fetch_documents(session: Session, product_ids: list[str]) -> dict[str, dict[
     cols = [getattr(SearchDocument, f) for f in FIELDS]
     for i in range(0, len(product_ids), 500):
         rows = session.execute(
-            select(SearchDocument.product_id, SearchDocument.raw_title, *cols)
-            .where(SearchDocument.product_id.in_(product_ids[i : i + 500]))
+            select(SearchDocument.product_id, SearchDocument.raw_title, *cols).where(
+                SearchDocument.product_id.in_(product_ids[i : i + 500])
+            )
         ).all()
         for row in rows:
             out[row[0]] = {"raw_title": row[1], **dict(zip(FIELDS, row[2:], strict=True))}
@@ -173,4 +197,6 @@ def load_stats(session: Session) -> tuple[dict[str, int], int, float]:
 def touch_popularity(session: Session, product_id: str, by: int) -> None:
     from shopkeeper.catalog.store import Product
 
-    session.execute(update(Product).where(Product.id == product_id).values(popularity=Product.popularity + by))
+    session.execute(
+        update(Product).where(Product.id == product_id).values(popularity=Product.popularity + by)
+    )

@@ -195,24 +195,31 @@ def clean_record(raw: dict[str, Any], default_currency: str) -> dict[str, Any]:
         if stock is not None and (not isinstance(stock, int) or stock < 0):
             raise InvalidRecord(f"variants[{i}].stock must be a whole number >= 0", "stock")
         weight = v.get("weight_g")
-        variants.append({
-            "sku": sku,
-            "title": str(v.get("title") or ""),
-            "options": {str(k).lower(): str(val) for k, val in (v.get("options") or {}).items()},
-            "price": price,
-            "compare_at": parse_price(v.get("compare_at"), currency, f"variants[{i}].compare_at"),
-            "weight_g": int(weight) if weight not in (None, "") else None,
-            "stock": stock,
-        })
+        variants.append(
+            {
+                "sku": sku,
+                "title": str(v.get("title") or ""),
+                "options": {str(k).lower(): str(val) for k, val in (v.get("options") or {}).items()},
+                "price": price,
+                "compare_at": parse_price(v.get("compare_at"), currency, f"variants[{i}].compare_at"),
+                "weight_g": int(weight) if weight not in (None, "") else None,
+                "stock": stock,
+            }
+        )
     reviews = []
     for i, r in enumerate(raw.get("reviews") or []):
         rating = r.get("rating")
         if not isinstance(rating, int) or not 1 <= rating <= 5:
             raise InvalidRecord(f"reviews[{i}].rating must be 1..5", "rating")
-        reviews.append({
-            "rating": rating, "title": str(r.get("title") or ""), "body": str(r.get("body") or ""),
-            "author": str(r.get("author") or ""), "language": str(r.get("language") or "en"),
-        })
+        reviews.append(
+            {
+                "rating": rating,
+                "title": str(r.get("title") or ""),
+                "body": str(r.get("body") or ""),
+                "author": str(r.get("author") or ""),
+                "language": str(r.get("language") or "en"),
+            }
+        )
     return {
         "handle": handle,
         "title": title,

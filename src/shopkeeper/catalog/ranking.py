@@ -4,6 +4,7 @@ Features are computed here, in Python, so SQLite and PostgreSQL rank the same ca
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,12 +13,38 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz
 
-FIELD_WEIGHTS = {"title": 3.0, "brand": 2.0, "category": 1.5, "attributes": 1.0, "description": 0.6,
-                 "reviews": 0.3}
+FIELD_WEIGHTS = {
+    "title": 3.0,
+    "brand": 2.0,
+    "category": 1.5,
+    "attributes": 1.0,
+    "description": 0.6,
+    "reviews": 0.3,
+}
 FEATURE_NAMES = [
-    "bm25", "bm25_title", "cover_title", "cover_all", "last_in_title", "first_in_title", "bigram_title",
-    "fuzz_set", "fuzz_partial", "sem", "sem_rel", "sem_rank", "lex_rank", "rrf", "bm25_rel", "n_terms",
-    "title_len", "numbers", "cover_desc", "rating", "reviews", "popularity", "in_stock",
+    "bm25",
+    "bm25_title",
+    "cover_title",
+    "cover_all",
+    "last_in_title",
+    "first_in_title",
+    "bigram_title",
+    "fuzz_set",
+    "fuzz_partial",
+    "sem",
+    "sem_rel",
+    "sem_rank",
+    "lex_rank",
+    "rrf",
+    "bm25_rel",
+    "n_terms",
+    "title_len",
+    "numbers",
+    "cover_desc",
+    "rating",
+    "reviews",
+    "popularity",
+    "in_stock",
 ]
 RANKER_FILE = Path(__file__).with_name("ranker.txt")
 
@@ -45,8 +72,9 @@ class QueryTerms:
     expansions: list[str] = field(default_factory=list)  # merchant synonyms: retrieval and BM25 only
 
 
-def _bm25(tfs: dict[str, float], dl: float, terms: list[str], df: dict[str, int], n_docs: int,
-          avgdl: float) -> float:
+def _bm25(
+    tfs: dict[str, float], dl: float, terms: list[str], df: dict[str, int], n_docs: int, avgdl: float
+) -> float:
     score = 0.0
     for t in terms:
         tf = tfs.get(t, 0.0)
@@ -62,13 +90,21 @@ def parsed(doc: dict[str, Any]) -> dict[str, Any]:
     """A stored search document split once into what the features read (cached by the service)."""
     fields = {f: (doc.get(f) or "").split() for f in FIELD_WEIGHTS}
     title = fields["title"]
-    return {"fields": fields, "title": title, "tset": set(title), "dset": set(fields["description"]),
-            "all": set().union(*map(set, fields.values())), "dl": sum(len(v) for v in fields.values()),
-            "title_bigrams": set(zip(title, title[1:], strict=False)),
-            "raw_title": (doc.get("raw_title") or "").lower()}
+    return {
+        "fields": fields,
+        "title": title,
+        "tset": set(title),
+        "dset": set(fields["description"]),
+        "all": set().union(*map(set, fields.values())),
+        "dl": sum(len(v) for v in fields.values()),
+        "title_bigrams": set(itertools.pairwise(title)),
+        "raw_title": (doc.get("raw_title") or "").lower(),
+    }
 
 
-def features(q: QueryTerms, cands: list[Candidate], df: dict[str, int], n_docs: int, avgdl: float) -> np.ndarray:
+def features(
+    q: QueryTerms, cands: list[Candidate], df: dict[str, int], n_docs: int, avgdl: float
+) -> np.ndarray:
     rows = []
     qset = set(q.terms)
     qall = qset | set(q.expansions)
@@ -85,32 +121,34 @@ def features(q: QueryTerms, cands: list[Candidate], df: dict[str, int], n_docs: 
             tfs[t] = sum(FIELD_WEIGHTS[f] * toks.count(t) for f, toks in fields.items())
         dl = d["dl"]
         title_tf = {t: float(title.count(t)) for t in qall if t in tset}
-        rows.append([
-            _bm25(tfs, dl, bm_terms, df, n_docs, avgdl),
-            _bm25(title_tf, len(title), bm_terms, df, n_docs, title_len_avg),
-            len(qset & tset) / nq,
-            len(qset & allset) / nq,
-            float(bool(q.ordered) and q.ordered[-1] in tset),
-            float(bool(q.ordered) and q.ordered[0] in tset),
-            (len(q_bigrams & d["title_bigrams"]) / len(q_bigrams)) if q_bigrams else -1.0,
-            fuzz.token_set_ratio(qraw, raw_title) / 100.0,
-            fuzz.partial_ratio(qraw, raw_title) / 100.0,
-            c.sem,
-            0.0,
-            math.log1p(c.sem_rank) if c.sem_rank is not None else 7.0,
-            math.log1p(c.lex_rank) if c.lex_rank is not None else 7.0,
-            (1 / (60 + c.lex_rank) if c.lex_rank is not None else 0.0)
-            + (1 / (60 + c.sem_rank) if c.sem_rank is not None else 0.0),
-            0.0,
-            float(len(q.terms)),
-            float(len(title)),
-            (sum(n in tset for n in q.numbers) / len(q.numbers)) if q.numbers else -1.0,
-            len(qset & d["dset"]) / nq,
-            c.rating if c.rating is not None else -1.0,
-            math.log1p(c.review_count),
-            math.log1p(c.popularity),
-            float(c.in_stock),
-        ])
+        rows.append(
+            [
+                _bm25(tfs, dl, bm_terms, df, n_docs, avgdl),
+                _bm25(title_tf, len(title), bm_terms, df, n_docs, title_len_avg),
+                len(qset & tset) / nq,
+                len(qset & allset) / nq,
+                float(bool(q.ordered) and q.ordered[-1] in tset),
+                float(bool(q.ordered) and q.ordered[0] in tset),
+                (len(q_bigrams & d["title_bigrams"]) / len(q_bigrams)) if q_bigrams else -1.0,
+                fuzz.token_set_ratio(qraw, raw_title) / 100.0,
+                fuzz.partial_ratio(qraw, raw_title) / 100.0,
+                c.sem,
+                0.0,
+                math.log1p(c.sem_rank) if c.sem_rank is not None else 7.0,
+                math.log1p(c.lex_rank) if c.lex_rank is not None else 7.0,
+                (1 / (60 + c.lex_rank) if c.lex_rank is not None else 0.0)
+                + (1 / (60 + c.sem_rank) if c.sem_rank is not None else 0.0),
+                0.0,
+                float(len(q.terms)),
+                float(len(title)),
+                (sum(n in tset for n in q.numbers) / len(q.numbers)) if q.numbers else -1.0,
+                len(qset & d["dset"]) / nq,
+                c.rating if c.rating is not None else -1.0,
+                math.log1p(c.review_count),
+                math.log1p(c.popularity),
+                float(c.in_stock),
+            ]
+        )
     x = np.asarray(rows, dtype=np.float64).reshape(len(cands), len(FEATURE_NAMES))
     if len(cands):
         x[:, 10] = x[:, 9] - x[:, 9].max()

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 from threadpoolctl import threadpool_limits
 
@@ -34,8 +34,14 @@ SEM_FLOOR, SEM_BAND = 0.3, 0.25
 
 
 class SearchService:
-    def __init__(self, db: Database, *, encoder: TextEncoder | None | str = "default",
-                 ranker: Ranker | None = None, log_searches: bool = True) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        encoder: TextEncoder | str | None = "default",
+        ranker: Ranker | None = None,
+        log_searches: bool = True,
+    ) -> None:
         self.db = db
         self.encoder: TextEncoder | None = USEEncoder() if encoder == "default" else encoder  # type: ignore[assignment]
         self.ranker = ranker or Ranker()
@@ -88,9 +94,12 @@ class SearchService:
     def _load_vectors(self, session: Session) -> None:
         if self.encoder is None:
             return
-        q = (select(ProductVector.product_id, ProductVector.vector, SearchDocument.seq)
-             .join(SearchDocument, SearchDocument.product_id == ProductVector.product_id)
-             .where(ProductVector.model == self.encoder.name).where(SearchDocument.seq > self._seq))
+        q = (
+            select(ProductVector.product_id, ProductVector.vector, SearchDocument.seq)
+            .join(SearchDocument, SearchDocument.product_id == ProductVector.product_id)
+            .where(ProductVector.model == self.encoder.name)
+            .where(SearchDocument.seq > self._seq)
+        )
         rows = session.execute(q).all()
         if not rows:
             return
@@ -113,8 +122,10 @@ class SearchService:
     def _correct(self, word: str) -> str | None:
         """The closest indexed term to the surface word or its stem (index terms are stems)."""
         bucket = self._buckets.get(word[:1], [])
-        found = [process.extractOne(w, bucket, scorer=fuzz.ratio, score_cutoff=80)
-                 for w in dict.fromkeys((word, stem(word, "en")))]
+        found = [
+            process.extractOne(w, bucket, scorer=fuzz.ratio, score_cutoff=80)
+            for w in dict.fromkeys((word, stem(word, "en")))
+        ]
         best = max((f for f in found if f), key=lambda f: f[1], default=None)
         return str(best[0]) if best else None
 
@@ -142,8 +153,13 @@ class SearchService:
         for key, alts in self._synonyms.items():
             if key and all(k in terms for k in key.split()):
                 expansions += [a for a in alts if a not in terms]
-        qt = QueryTerms(raw=text, terms=terms, ordered=ordered, numbers=[t for t in terms if t.isdigit()],
-                        expansions=list(dict.fromkeys(expansions)))
+        qt = QueryTerms(
+            raw=text,
+            terms=terms,
+            ordered=ordered,
+            numbers=[t for t in terms if t.isdigit()],
+            expansions=list(dict.fromkeys(expansions)),
+        )
         return qt, (" ".join(corrected_words) if changed else None)
 
     # -- retrieval ------------------------------------------------------------------------------
@@ -160,7 +176,9 @@ class SearchService:
         floor = max(SEM_FLOOR, float(sims[top[0]]) - SEM_BAND)
         return {self._ids[i]: (r, float(sims[i])) for r, i in enumerate(top) if sims[i] >= floor}, qv
 
-    def candidates(self, session: Session, query: SearchQuery) -> tuple[QueryTerms, list[Candidate], str | None]:
+    def candidates(
+        self, session: Session, query: SearchQuery
+    ) -> tuple[QueryTerms, list[Candidate], str | None]:
         self.refresh(session)
         qt, did_you_mean = self.parse(query.text, query.language)
         pool = LEXICAL_POOL * (3 if query.filters.active() else 1)
@@ -185,8 +203,9 @@ class SearchService:
             cands.append(c)
         return qt, cands, did_you_mean
 
-    def search(self, query: SearchQuery, *, customer_id: str | None = None,
-               ranker: Ranker | None = None) -> SearchResult:
+    def search(
+        self, query: SearchQuery, *, customer_id: str | None = None, ranker: Ranker | None = None
+    ) -> SearchResult:
         with self._read() as session:
             qt, cands, did_you_mean = self.candidates(session, query)
             facts = load_facts(session, [c.product_id for c in cands])
@@ -198,7 +217,10 @@ class SearchService:
             ranked = [SearchHit(kept[i].product_id, float(scores[i])) for i in order]
             page = ranked[query.offset : query.offset + query.limit]
             result = SearchResult(
-                hits=page, total=len(ranked), relaxed=relaxed, explanation=explanation,
+                hits=page,
+                total=len(ranked),
+                relaxed=relaxed,
+                explanation=explanation,
                 did_you_mean=did_you_mean if (did_you_mean and len(ranked) >= 0) else None,
                 facets=facets(kept, facts),
             )
@@ -213,10 +235,18 @@ class SearchService:
         from dataclasses import replace
 
         log_id = new_id("srch")
-        entry = {"id": log_id, "query": query.text[:500], "language": query.language,
-                 "filters": {k: True for k in query.filters.active()},
-                 "results": [h.product_id for h in result.hits], "total": result.total,
-                 "customer_id": customer_id, "clicked": [], "added": [], "created_at": utcnow()}
+        entry = {
+            "id": log_id,
+            "query": query.text[:500],
+            "language": query.language,
+            "filters": {k: True for k in query.filters.active()},
+            "results": [h.product_id for h in result.hits],
+            "total": result.total,
+            "customer_id": customer_id,
+            "clicked": [],
+            "added": [],
+            "created_at": utcnow(),
+        }
         with self._lock:
             self._pending_logs.append(entry)
             due = len(self._pending_logs) >= LOG_BATCH
@@ -229,7 +259,7 @@ class SearchService:
             rows, self._pending_logs = self._pending_logs, []
         if rows:
             with self.db.session() as session:
-                session.execute(SearchLog.__table__.insert(), rows)
+                session.execute(insert(SearchLog), rows)
 
     def log_click(self, log_id: str, product_id: str) -> None:
         self._log_event(log_id, product_id, "clicked", 1)
@@ -244,8 +274,9 @@ class SearchService:
             if row is None:
                 return
             setattr(row, kind, [*getattr(row, kind), product_id])
-            session.execute(update(Product).where(Product.id == product_id)
-                            .values(popularity=Product.popularity + weight))
+            session.execute(
+                update(Product).where(Product.id == product_id).values(popularity=Product.popularity + weight)
+            )
 
 
 def _attach_facts(cands: list[Candidate], facts: dict[str, Facts]) -> None:
@@ -257,8 +288,10 @@ def _attach_facts(cands: list[Candidate], facts: dict[str, Facts]) -> None:
 
 
 def synonyms_of(session: Session) -> list[dict[str, Any]]:
-    return [{"id": s.id, "term": s.term, "alternatives": s.alternatives, "language": s.language}
-            for s in session.execute(select(Synonym).order_by(Synonym.term)).scalars()]
+    return [
+        {"id": s.id, "term": s.term, "alternatives": s.alternatives, "language": s.language}
+        for s in session.execute(select(Synonym).order_by(Synonym.term)).scalars()
+    ]
 
 
 def set_synonyms(session: Session, term: str, alternatives: list[str], language: str = "*") -> None:

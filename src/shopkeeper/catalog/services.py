@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from shopkeeper import inventory
@@ -43,29 +43,44 @@ def write_products(
     handles = [r["handle"] for r in records]
     existing: dict[str, str] = {}
     for i in range(0, len(handles), 500):
-        existing.update(session.execute(
-            select(Product.handle, Product.id).where(Product.handle.in_(handles[i : i + 500]))).all())
+        existing.update(
+            session.execute(
+                select(Product.handle, Product.id).where(Product.handle.in_(handles[i : i + 500]))
+            ).all()
+        )
     _check_skus(session, records, existing)
-    ids, new_rows, upd_rows = [], [], []
+    ids: list[str] = []
+    new_rows: list[dict[str, Any]] = []
+    upd_rows: list[dict[str, Any]] = []
     for r in records:
         pid = existing.get(r["handle"]) or new_id("prd")
         ids.append(pid)
         prices = [v["price"] for v in r["variants"]]
         rating = (sum(x["rating"] for x in r["reviews"]) / len(r["reviews"])) if r["reviews"] else None
         row = {
-            "id": pid, "handle": r["handle"], "title": r["title"], "description": r["description"],
-            "brand": r["brand"], "category": r["category"], "tags": r["tags"], "attributes": r["attributes"],
-            "images": r["images"], "translations": r["translations"],
-            "rating": rating, "review_count": len(r["reviews"]),
+            "id": pid,
+            "handle": r["handle"],
+            "title": r["title"],
+            "description": r["description"],
+            "brand": r["brand"],
+            "category": r["category"],
+            "tags": r["tags"],
+            "attributes": r["attributes"],
+            "images": r["images"],
+            "translations": r["translations"],
+            "rating": rating,
+            "review_count": len(r["reviews"]),
             "price_min_minor": min(p.amount_minor for p in prices) if prices else None,
-            "currency": prices[0].currency if prices else None, "updated_at": now,
+            "currency": prices[0].currency if prices else None,
+            "updated_at": now,
         }
         (upd_rows if r["handle"] in existing else new_rows).append(row)
     for i in range(0, len(new_rows), 1000):
-        session.execute(Product.__table__.insert(), [{**x, "created_at": now, "popularity": 0}
-                                                     for x in new_rows[i : i + 1000]])
+        session.execute(
+            insert(Product), [{**x, "created_at": now, "popularity": 0} for x in new_rows[i : i + 1000]]
+        )
     for row in upd_rows:
-        session.execute(Product.__table__.update().where(Product.id == row["id"]).values(**row))
+        session.execute(update(Product).where(Product.id == row["id"]).values(**row))
     _write_variants(session, records, ids, existing)
     _write_reviews(session, records, ids, existing, now)
     write_documents(session, [search_document(pid, r) for pid, r in zip(ids, records, strict=True)])
@@ -80,8 +95,11 @@ def _check_skus(session: Session, records: list[dict[str, Any]], existing: dict[
         raise InvalidRecord("a sku appears in two products of this import", "sku")
     owners: dict[str, str] = {}
     for i in range(0, len(skus), 500):
-        owners.update(session.execute(select(Variant.sku, Variant.product_id)
-                                      .where(Variant.sku.in_(skus[i : i + 500]))).all())
+        owners.update(
+            session.execute(
+                select(Variant.sku, Variant.product_id).where(Variant.sku.in_(skus[i : i + 500]))
+            ).all()
+        )
     for r in records:
         for v in r["variants"]:
             owner = owners.get(v["sku"])
@@ -89,27 +107,38 @@ def _check_skus(session: Session, records: list[dict[str, Any]], existing: dict[
                 raise InvalidRecord(f"sku {v['sku']!r} belongs to another product", "sku")
 
 
-def _write_variants(session: Session, records: list[dict[str, Any]], ids: list[str],
-                    existing: dict[str, str]) -> None:
+def _write_variants(
+    session: Session, records: list[dict[str, Any]], ids: list[str], existing: dict[str, str]
+) -> None:
     old: dict[str, str] = {}
     touched = [pid for pid, r in zip(ids, records, strict=True) if r["handle"] in existing]
     if touched:
-        old = dict(session.execute(select(Variant.sku, Variant.id)
-                                   .where(Variant.product_id.in_(touched))).all())
+        old = dict(
+            session.execute(select(Variant.sku, Variant.id).where(Variant.product_id.in_(touched))).all()
+        )
     keep: set[str] = set()
     for pid, r in zip(ids, records, strict=True):
         for pos, v in enumerate(r["variants"]):
             vid = old.get(v["sku"]) or new_id("var")
             keep.add(vid)
-            row = {"id": vid, "product_id": pid, "sku": v["sku"], "title": v["title"], "options": v["options"],
-                   "color": _option(v["options"], COLOR_KEYS), "size": _option(v["options"], SIZE_KEYS),
-                   "price_minor": v["price"].amount_minor, "currency": v["price"].currency,
-                   "compare_at_minor": v["compare_at"].amount_minor if v["compare_at"] else None,
-                   "weight_g": v["weight_g"], "position": pos}
+            row = {
+                "id": vid,
+                "product_id": pid,
+                "sku": v["sku"],
+                "title": v["title"],
+                "options": v["options"],
+                "color": _option(v["options"], COLOR_KEYS),
+                "size": _option(v["options"], SIZE_KEYS),
+                "price_minor": v["price"].amount_minor,
+                "currency": v["price"].currency,
+                "compare_at_minor": v["compare_at"].amount_minor if v["compare_at"] else None,
+                "weight_g": v["weight_g"],
+                "position": pos,
+            }
             if v["sku"] in old:
-                session.execute(Variant.__table__.update().where(Variant.id == vid).values(**row))
+                session.execute(update(Variant).where(Variant.id == vid).values(**row))
             else:
-                session.execute(Variant.__table__.insert().values(**row))
+                session.execute(insert(Variant).values(**row))
             if v["stock"] is not None:
                 inventory.set_stock(session, vid, v["stock"])
     gone = [vid for vid in old.values() if vid not in keep]
@@ -117,15 +146,19 @@ def _write_variants(session: Session, records: list[dict[str, Any]], ids: list[s
         session.execute(delete(Variant).where(Variant.id.in_(gone)))
 
 
-def _write_reviews(session: Session, records: list[dict[str, Any]], ids: list[str],
-                   existing: dict[str, str], now: Any) -> None:
+def _write_reviews(
+    session: Session, records: list[dict[str, Any]], ids: list[str], existing: dict[str, str], now: Any
+) -> None:
     replace = [pid for pid, r in zip(ids, records, strict=True) if r["handle"] in existing and r["reviews"]]
     if replace:
         session.execute(delete(Review).where(Review.product_id.in_(replace)))
-    rows = [{"id": new_id("rev"), "product_id": pid, "created_at": now, **rv}
-            for pid, r in zip(ids, records, strict=True) for rv in r["reviews"]]
+    rows = [
+        {"id": new_id("rev"), "product_id": pid, "created_at": now, **rv}
+        for pid, r in zip(ids, records, strict=True)
+        for rv in r["reviews"]
+    ]
     for i in range(0, len(rows), 1000):
-        session.execute(Review.__table__.insert(), rows[i : i + 1000])
+        session.execute(insert(Review), rows[i : i + 1000])
 
 
 def write_vectors(session: Session, product_ids: list[str], texts: list[str], encoder: TextEncoder) -> int:
@@ -133,9 +166,13 @@ def write_vectors(session: Session, product_ids: list[str], texts: list[str], en
     hashes = [text_hash(encoder.name, t) for t in texts]
     have: dict[str, str] = {}
     for i in range(0, len(product_ids), 500):
-        have.update(session.execute(select(ProductVector.product_id, ProductVector.content_hash)
-                                    .where(ProductVector.product_id.in_(product_ids[i : i + 500]))
-                                    .where(ProductVector.model == encoder.name)).all())
+        have.update(
+            session.execute(
+                select(ProductVector.product_id, ProductVector.content_hash)
+                .where(ProductVector.product_id.in_(product_ids[i : i + 500]))
+                .where(ProductVector.model == encoder.name)
+            ).all()
+        )
     todo = [i for i, (pid, h) in enumerate(zip(product_ids, hashes, strict=True)) if have.get(pid) != h]
     if not todo:
         return 0
@@ -144,19 +181,31 @@ def write_vectors(session: Session, product_ids: list[str], texts: list[str], en
     stale = [product_ids[i] for i in todo]
     for i in range(0, len(stale), 500):
         session.execute(delete(ProductVector).where(ProductVector.product_id.in_(stale[i : i + 500])))
-    rows = [{"product_id": product_ids[i], "model": encoder.name, "content_hash": hashes[i],
-             "vector": to_blob(np.asarray(v))} for i, v in zip(todo, vecs, strict=True)]
+    rows = [
+        {
+            "product_id": product_ids[i],
+            "model": encoder.name,
+            "content_hash": hashes[i],
+            "vector": to_blob(np.asarray(v)),
+        }
+        for i, v in zip(todo, vecs, strict=True)
+    ]
     for i in range(0, len(rows), 1000):
-        session.execute(ProductVector.__table__.insert(), rows[i : i + 1000])
+        session.execute(insert(ProductVector), rows[i : i + 1000])
     return len(rows)
 
 
 def _variant_view(v: Variant, product_title: str = "") -> VariantView:
     return VariantView(
-        id=v.id, sku=v.sku, title=v.title, options=dict(v.options or {}),
+        id=v.id,
+        sku=v.sku,
+        title=v.title,
+        options=dict(v.options or {}),
         price=Money(v.price_minor, v.currency),
         compare_at=Money(v.compare_at_minor, v.currency) if v.compare_at_minor is not None else None,
-        weight_g=v.weight_g, product_id=v.product_id, product_title=product_title,
+        weight_g=v.weight_g,
+        product_id=v.product_id,
+        product_title=product_title,
     )
 
 
@@ -164,14 +213,30 @@ def get_product(session: Session, product_id: str) -> ProductView:
     p = session.get(Product, product_id)
     if p is None:
         raise ProductNotFound(product_id)
-    variants = session.execute(select(Variant).where(Variant.product_id == p.id)
-                               .order_by(Variant.position)).scalars().all()
-    reviews = session.execute(select(Review).where(Review.product_id == p.id)
-                              .order_by(Review.created_at, Review.id)).scalars().all()
+    variants = (
+        session.execute(select(Variant).where(Variant.product_id == p.id).order_by(Variant.position))
+        .scalars()
+        .all()
+    )
+    reviews = (
+        session.execute(
+            select(Review).where(Review.product_id == p.id).order_by(Review.created_at, Review.id)
+        )
+        .scalars()
+        .all()
+    )
     return ProductView(
-        id=p.id, handle=p.handle, title=p.title, description=p.description, brand=p.brand,
-        category=p.category, tags=list(p.tags or []), attributes=dict(p.attributes or {}),
-        images=list(p.images or []), rating=p.rating, review_count=p.review_count,
+        id=p.id,
+        handle=p.handle,
+        title=p.title,
+        description=p.description,
+        brand=p.brand,
+        category=p.category,
+        tags=list(p.tags or []),
+        attributes=dict(p.attributes or {}),
+        images=list(p.images or []),
+        rating=p.rating,
+        review_count=p.review_count,
         variants=[_variant_view(v, p.title) for v in variants],
         reviews=[ReviewView(r.id, r.rating, r.title, r.body, r.author, r.language) for r in reviews],
         translations=dict(p.translations or {}),
@@ -184,8 +249,11 @@ def find_product_by_handle(session: Session, handle: str) -> ProductView | None:
 
 
 def get_variant(session: Session, variant_id: str) -> VariantView:
-    row = session.execute(select(Variant, Product.title).join(Product, Product.id == Variant.product_id)
-                          .where(Variant.id == variant_id)).first()
+    row = session.execute(
+        select(Variant, Product.title)
+        .join(Product, Product.id == Variant.product_id)
+        .where(Variant.id == variant_id)
+    ).first()
     if row is None:
         raise VariantNotFound(variant_id)
     return _variant_view(row[0], row[1])
@@ -198,15 +266,23 @@ def localized(view: ProductView, language: str) -> ProductView:
         return view
     from dataclasses import replace
 
-    return replace(view, title=t.get("title") or view.title, description=t.get("description") or view.description)
+    return replace(
+        view, title=t.get("title") or view.title, description=t.get("description") or view.description
+    )
 
 
 def vocabulary(session: Session) -> CatalogVocabulary:
     def distinct(col: Any) -> list[str]:
-        return sorted({str(v) for v in session.execute(select(col).where(col.is_not(None)).distinct()).scalars()})
+        return sorted(
+            {str(v) for v in session.execute(select(col).where(col.is_not(None)).distinct()).scalars()}
+        )
 
-    return CatalogVocabulary(brands=distinct(Product.brand), categories=distinct(Product.category),
-                             colors=distinct(Variant.color), sizes=distinct(Variant.size))
+    return CatalogVocabulary(
+        brands=distinct(Product.brand),
+        categories=distinct(Product.category),
+        colors=distinct(Variant.color),
+        sizes=distinct(Variant.size),
+    )
 
 
 def count_products(session: Session) -> int:

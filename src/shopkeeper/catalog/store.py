@@ -73,9 +73,7 @@ class SearchDocument(Base):
 
     __tablename__ = "search_documents"
 
-    product_id: Mapped[str] = mapped_column(
-        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
-    )
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
     title: Mapped[str] = mapped_column(Text, default="")
     brand: Mapped[str] = mapped_column(Text, default="")
     category: Mapped[str] = mapped_column(Text, default="")
@@ -98,9 +96,7 @@ class SearchTerm(Base):
 class ProductVector(Base):
     __tablename__ = "product_vectors"
 
-    product_id: Mapped[str] = mapped_column(
-        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
-    )
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
     model: Mapped[str] = mapped_column(String(40))
     content_hash: Mapped[str] = mapped_column(String(40))
     vector: Mapped[bytes] = mapped_column(LargeBinary)  # float32, little endian

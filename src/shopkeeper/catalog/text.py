@@ -4,22 +4,118 @@ bigrams. The same token stream feeds SQLite FTS5 and PostgreSQL, so both backend
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
 
-STEMMERS = {"en": "english", "pl": "polish", "de": "german", "fr": "french", "es": "spanish",
-            "it": "italian", "nl": "dutch", "pt": "portuguese", "sk": "czech", "cs": "czech",
-            "ar": "arabic", "ru": "russian"}
+STEMMERS = {
+    "en": "english",
+    "pl": "polish",
+    "de": "german",
+    "fr": "french",
+    "es": "spanish",
+    "it": "italian",
+    "nl": "dutch",
+    "pt": "portuguese",
+    "sk": "czech",
+    "cs": "czech",
+    "ar": "arabic",
+    "ru": "russian",
+}
 
 STOP = {
-    "en": set("a an and are as at be by for from has have i in is it its me my of on or our so that the "
-              "their them these this those to was we were what which with you your any some want need "
-              "looking something show find get buy".split()),
-    "pl": set("a i w we z ze na do dla od po o u że się jest są to ten ta te mi mnie coś jakiś jakieś "
-              "chcę szukam potrzebuję pokaż proszę".split()),
+    "en": set(
+        [
+            "a",
+            "an",
+            "and",
+            "are",
+            "as",
+            "at",
+            "be",
+            "by",
+            "for",
+            "from",
+            "has",
+            "have",
+            "i",
+            "in",
+            "is",
+            "it",
+            "its",
+            "me",
+            "my",
+            "of",
+            "on",
+            "or",
+            "our",
+            "so",
+            "that",
+            "the",
+            "their",
+            "them",
+            "these",
+            "this",
+            "those",
+            "to",
+            "was",
+            "we",
+            "were",
+            "what",
+            "which",
+            "with",
+            "you",
+            "your",
+            "any",
+            "some",
+            "want",
+            "need",
+            "looking",
+            "something",
+            "show",
+            "find",
+            "get",
+            "buy",
+        ]
+    ),
+    "pl": set(
+        [
+            "a",
+            "i",
+            "w",
+            "we",
+            "z",
+            "ze",
+            "na",
+            "do",
+            "dla",
+            "od",
+            "po",
+            "o",
+            "u",
+            "że",
+            "się",
+            "jest",
+            "są",
+            "to",
+            "ten",
+            "ta",
+            "te",
+            "mi",
+            "mnie",
+            "coś",
+            "jakiś",
+            "jakieś",
+            "chcę",
+            "szukam",
+            "potrzebuję",
+            "pokaż",
+            "proszę",
+        ]
+    ),
 }
 
 # Home-improvement and fashion catalogs write units a dozen ways; fold them to one token.
@@ -68,7 +164,7 @@ def words(text: str) -> list[str]:
             out.extend(rest)
             if len(chars) == 1:
                 out.extend(chars)
-            out.extend(a + b for a, b in zip(chars, chars[1:], strict=False))
+            out.extend(a + b for a, b in itertools.pairwise(chars))
         else:
             out.append(tok)
     return out

@@ -49,7 +49,9 @@ class USEEncoder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         model = self._get()
-        out = [np.asarray(model.encode(texts[i : i + 16]), dtype=np.float32) for i in range(0, len(texts), 16)]
+        out = [
+            np.asarray(model.encode(texts[i : i + 16]), dtype=np.float32) for i in range(0, len(texts), 16)
+        ]
         vecs = np.vstack(out).reshape(len(texts), self.dim)
         norms = np.linalg.norm(vecs, axis=1, keepdims=True)
         return (vecs / np.maximum(norms, 1e-9)).astype(np.float32)

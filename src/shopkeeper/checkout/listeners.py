@@ -37,8 +37,13 @@ def on_payment_succeeded(session: Session, event: payments.PaymentSucceeded) -> 
         return
     if order.status != orders.OrderStatus.AWAITING_PAYMENT:
         return  # already paid: a replayed or duplicate notice changes nothing
+    settle_paid(session, order, event.payment_id)
+
+
+def settle_paid(session: Session, order: orders.OrderView, payment_id: str | None) -> None:
+    """The money is in: stock leaves, the discount use is counted, OrderPaid is emitted."""
     short = inventory.convert(session, order.id)
-    orders.mark_paid(session, order.id, event.payment_id)
+    orders.mark_paid(session, order.id, payment_id)
     if order.totals.discount_code:
         carts.redeem_discount(session, order.totals.discount_code, order.customer_id, order.id)
     if short:  # the hold had lapsed and someone else bought the units meanwhile

@@ -15,6 +15,7 @@ from shopkeeper import cart as carts
 from shopkeeper import inventory, orders, payments
 from shopkeeper.checkout.config import CheckoutConfig, load_config
 from shopkeeper.checkout.errors import CartEmpty, CheckoutError, OrderNotPayable, ShippingUnavailable
+from shopkeeper.checkout.listeners import settle_paid
 from shopkeeper.checkout.model import (
     Destination,
     ShippingOption,
@@ -118,6 +119,13 @@ def _quote_cart(session: Session, cart: carts.CartView, destination: Destination
     if destination is not None:
         options = options_for(cfg.zones, destination, goods, cart.weight_g)
         option = _pick_option(options, shipping_method_id, destination, strict, notes)
+    elif shipping_method_id:  # a method without an address: priced by its own rule, tax estimated
+        method = cfg.method(shipping_method_id)
+        price = method.cost(goods, cart.weight_g) if method else None
+        if method is None or price is None:
+            raise ShippingUnavailable(f"shipping method {shipping_method_id} cannot carry this cart")
+        option = ShippingOption(method.id, method.name, price, method.eta_days, "", method.carrier)
+        notes.append(f"tax estimated for {cfg.default_country}")
     else:
         notes.append(f"tax estimated for {cfg.default_country}; shipping is added at checkout")
     country = destination.country.upper() if destination else cfg.default_country
@@ -192,7 +200,11 @@ def place_order(session: Session, cart_id: str, contact: Contact, address: Addre
             cart_id=cart.id, lines=_order_lines(totals), totals=_order_totals(totals),
             contact=_contact_json(contact), shipping_address=address.to_json(),
         ), number_prefix=cfg.order_number_prefix)
-        carts.mark_checked_out(session, cart_id, order_id)
+        # the cart must be exactly what was quoted: a line added meanwhile fails the whole placement
+        carts.mark_checked_out(session, cart_id, order_id, expected_version=cart.version)
+        if order.totals.total.is_zero():  # fully discounted: nothing to pay, so it is paid now
+            settle_paid(session, order, None)
+            order = orders.get_order(session, order_id)
     return order
 
 

@@ -38,8 +38,10 @@ def export(file: Path, database_url: str = typer.Option("", help="Database URL."
 
 @app.command("search")
 def search(
-    query: str, language: str = typer.Option("en", help="Language of the query."),
-    limit: int = typer.Option(10, help="How many results."), database_url: str = typer.Option("", help="Database URL."),
+    query: str,
+    language: str = typer.Option("en", help="Language of the query."),
+    limit: int = typer.Option(10, help="How many results."),
+    database_url: str = typer.Option("", help="Database URL."),
 ) -> None:
     """Search the catalog the way the bot does."""
     from shopkeeper import catalog

@@ -3,9 +3,12 @@ the same transaction as the order change (in-transaction listeners)."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from sqlalchemy.orm import Session
+
+from sqlalchemy.orm.attributes import flag_modified
 
 from shopkeeper import orders
 from shopkeeper.conversations.services import send_to_customer
@@ -34,11 +37,12 @@ def _notify(session: Session, event: Any) -> None:
     reply = order_update_reply(order, EVENT_KEYS[type(event)], conv.language or "en")
     send_to_customer(session, conv.id, reply)
     if isinstance(event, orders.OrderPaid):
-        state = dict(conv.state or {})
+        state = copy.deepcopy(conv.state or {})
         state.pop("checkout", None)  # the purchase is done; a new checkout starts afresh
         state.pop("cart_id", None)
         state["last_order_id"] = order.id
         conv.state = state
+        flag_modified(conv, "state")
 
 
 def install(bus: EventBus) -> None:

@@ -4,11 +4,13 @@ owns the thread, store every reply and queue it in the outbox in the same transa
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from shopkeeper import customers, handoff
 from shopkeeper.channels.messages import InboundMessage, Reply
@@ -242,9 +244,10 @@ def _run_bot(services: Any, session: Session, conv: ConversationRow, customer: c
 
     turn = bots.respond(services, session, bots.BotContext(
         conversation_id=conv.id, customer_id=customer.id, channel=conv.channel,
-        language=conv.language, state=dict(conv.state or {}), customer_name=customer.name,
+        language=conv.language, state=copy.deepcopy(conv.state or {}), customer_name=customer.name,
     ), inbound)
     conv.state = turn.state
+    flag_modified(conv, "state")  # nested JSON changes are invisible to SQLAlchemy otherwise
     if turn.language and turn.language != conv.language:
         conv.language = turn.language
         customers.resolve_customer(session, inbound.channel, inbound.sender_id, None, turn.language)
@@ -297,8 +300,8 @@ def release_to_bot(session: Session, conversation_id: str, agent_id: str | None 
         raise NotConversationOwner(f"{conversation_id} is assigned to another agent")
     handoff.close_ticket(session, conv.id)
     conv.owner, conv.agent_id, conv.handoff_reason, conv.waiting_since = BOT, None, None, None
-    state = dict(conv.state or {})
-    state["oos_streak"] = 0
+    state = copy.deepcopy(conv.state or {})
+    state["oos"] = 0
     conv.state, conv.updated_at = state, utcnow()
     record_event(session, OwnerChanged(conv.id, conv.customer_id, BOT, None, None))
     session.flush()

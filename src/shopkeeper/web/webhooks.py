@@ -47,7 +47,8 @@ async def _receive(request: Request, name: str, background: BackgroundTasks) -> 
         raise HTTPException(403, {"code": "invalid_signature", "message": "signature check failed"}) from exc
     except ValueError as exc:  # verified but not JSON / not the provider's shape
         raise HTTPException(400, {"code": "invalid_payload", "message": str(exc)[:200]}) from exc
-    if accepted.event_ids:
+    # "worker": leave the stored events to the sweeper (scale-out mode, benchmarks of the ack path)
+    if accepted.event_ids and services.extras.get("channel_processing", "background") == "background":
         background.add_task(process, services, accepted.event_ids)
     return accepted
 

@@ -89,13 +89,14 @@ def test_paging_and_exclusions(catalog_db: Database, hash_encoder) -> None:
 
 def test_polish_and_chinese_queries_find_english_products(database: Database) -> None:
     from conftest import CATALOG
-
     from shopkeeper.catalog.vectors import USEEncoder
 
     enc = USEEncoder()
     with database.session() as s:
         import_records(s, CATALOG, encoder=enc)
     svc = SearchService(database, encoder=enc)
-    assert titles(database, svc.search(SearchQuery("słuchawki bezprzewodowe", language="pl")).hits)[0] \
+    assert (
+        titles(database, svc.search(SearchQuery("słuchawki bezprzewodowe", language="pl")).hits)[0]
         == "Wireless earbuds"
+    )
     assert titles(database, svc.search(SearchQuery("无线耳机", language="zh")).hits)[0] == "Wireless earbuds"

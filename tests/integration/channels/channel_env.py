@@ -26,17 +26,27 @@ PUBLIC = "https://shop.example.com"
 
 def channel_settings() -> ChannelSettings:
     return ChannelSettings(
-        whatsapp_app_secret=SecretStr("wa-test-app-secret"), whatsapp_verify_token=SecretStr("wa-verify"),
-        whatsapp_access_token=SecretStr("wa-token"), whatsapp_phone_number_id="1122334455667",
+        whatsapp_app_secret=SecretStr("wa-test-app-secret"),
+        whatsapp_verify_token=SecretStr("wa-verify"),
+        whatsapp_access_token=SecretStr("wa-token"),
+        whatsapp_phone_number_id="1122334455667",
         whatsapp_api_base="https://graph.test/v25.0",
-        messenger_app_secret=SecretStr("fb-test-app-secret"), messenger_verify_token=SecretStr("fb-verify"),
-        messenger_page_token=SecretStr("fb-token"), messenger_api_base="https://graph.test/v25.0",
-        instagram_app_secret=SecretStr("ig-test-app-secret"), instagram_verify_token=SecretStr("ig-verify"),
-        instagram_access_token=SecretStr("ig-token"), instagram_api_base="https://ig.test/v25.0",
-        telegram_bot_token=SecretStr("123456:ABC-test"), telegram_secret_token=SecretStr("tg-test-secret"),
+        messenger_app_secret=SecretStr("fb-test-app-secret"),
+        messenger_verify_token=SecretStr("fb-verify"),
+        messenger_page_token=SecretStr("fb-token"),
+        messenger_api_base="https://graph.test/v25.0",
+        instagram_app_secret=SecretStr("ig-test-app-secret"),
+        instagram_verify_token=SecretStr("ig-verify"),
+        instagram_access_token=SecretStr("ig-token"),
+        instagram_api_base="https://ig.test/v25.0",
+        telegram_bot_token=SecretStr("123456:ABC-test"),
+        telegram_secret_token=SecretStr("tg-test-secret"),
         telegram_api_base="https://tg.test",
-        twilio_account_sid="AC00000000000000000000000000000000", twilio_auth_token=SecretStr("tw-test-auth-token"),
-        twilio_from_number="+15557654321", twilio_api_base="https://twilio.test", twilio_public_url=PUBLIC,
+        twilio_account_sid="AC00000000000000000000000000000000",
+        twilio_auth_token=SecretStr("tw-test-auth-token"),
+        twilio_from_number="+15557654321",
+        twilio_api_base="https://twilio.test",
+        twilio_public_url=PUBLIC,
     )
 
 
@@ -60,10 +70,11 @@ class ChannelEnv:
         return deliver_due(self.services.db, self.services.senders)
 
 
-def make_env(database: Database, *, app: FastAPI | None = None) -> ChannelEnv:
+def make_env(database: Database, *, app: FastAPI | None = None, process: bool = False) -> ChannelEnv:
     settings = Settings(base_url=PUBLIC)
     services = Services(settings=settings, db=database, bus=database.bus)
     fake = FakeProviders()
+    services.extras["channel_processing"] = "background" if process else "worker"
     wire(services, transport=fake.transport, channel_settings=channel_settings())
     if app is None:
         from shopkeeper.web.webhooks import router

@@ -11,8 +11,13 @@ from shopkeeper.kernel.db import Database
 from shopkeeper.kernel.inbox import InboundEvent
 from shopkeeper.kernel.outbox import OutboxMessage
 
-SIG = {"whatsapp": "X-Hub-Signature-256", "messenger": "X-Hub-Signature-256", "instagram": "X-Hub-Signature-256",
-       "telegram": "X-Telegram-Bot-Api-Secret-Token", "twilio": "X-Twilio-Signature"}
+SIG = {
+    "whatsapp": "X-Hub-Signature-256",
+    "messenger": "X-Hub-Signature-256",
+    "instagram": "X-Hub-Signature-256",
+    "telegram": "X-Telegram-Bot-Api-Secret-Token",
+    "twilio": "X-Twilio-Signature",
+}
 ALL = [(p, f.name.split(".")[0]) for p in SIG for f in sorted((FIXTURES / p).glob("*.headers.json"))]
 
 
@@ -40,7 +45,7 @@ def test_every_signed_fixture_is_acknowledged(database: Database) -> None:
 
 
 def test_replayed_stop_is_stored_once_and_answered_once(database: Database) -> None:
-    env = make_env(database)
+    env = make_env(database, process=True)
     first, again = env.post_fixture("twilio", "sms_stop"), env.post_fixture("twilio", "sms_stop")
     assert (first.status_code, again.status_code) == (200, 200)
     assert first.headers["content-type"].startswith("text/xml")
@@ -59,10 +64,20 @@ def test_replayed_status_batch_reports_replays(database: Database) -> None:
 
 def test_meta_handshake_echoes_challenge_only_for_the_right_token(database: Database) -> None:
     env = make_env(database)
-    for path, token in (("/webhooks/whatsapp", "wa-verify"), ("/webhooks/messenger", "fb-verify"),
-                        ("/webhooks/instagram", "ig-verify")):
-        ok = env.client.get(path, params={"hub.mode": "subscribe", "hub.verify_token": token,
-                                          "hub.challenge": "1158201444"})
-        assert ok.status_code == 200 and ok.text == "1158201444" and ok.headers["content-type"].startswith("text/plain")
-        bad = env.client.get(path, params={"hub.mode": "subscribe", "hub.verify_token": "nope", "hub.challenge": "1"})
+    for path, token in (
+        ("/webhooks/whatsapp", "wa-verify"),
+        ("/webhooks/messenger", "fb-verify"),
+        ("/webhooks/instagram", "ig-verify"),
+    ):
+        ok = env.client.get(
+            path, params={"hub.mode": "subscribe", "hub.verify_token": token, "hub.challenge": "1158201444"}
+        )
+        assert (
+            ok.status_code == 200
+            and ok.text == "1158201444"
+            and ok.headers["content-type"].startswith("text/plain")
+        )
+        bad = env.client.get(
+            path, params={"hub.mode": "subscribe", "hub.verify_token": "nope", "hub.challenge": "1"}
+        )
         assert bad.status_code == 403

@@ -204,3 +204,28 @@ def test_only_an_unpaid_order_can_start_a_payment(
         orders.cancel_order(s, order.id, "x")
         with pytest.raises(checkout.OrderNotPayable):
             checkout.start_payment(s, order.id, provider, "http://shop.test/done")
+
+
+def test_a_fully_discounted_order_is_paid_at_once(shop: Database, make_variant: MakeVariant) -> None:
+    from decimal import Decimal
+
+    with shop.session() as s:
+        cart.save_discount_code(s, cart.DiscountRule("FREEBIE", "percent", percent=Decimal(100)))
+    vid = make_variant(stock=1)
+    order = place(shop, filled_cart(shop, vid, code="FREEBIE"), method="sk_pickup")
+    assert order.status == "paid" and order.totals.total.is_zero()
+    with shop.session() as s:
+        assert inventory.stock_level(s, vid) == (0, 0)
+        assert cart.discount_usage(s, "FREEBIE", "cus_1").times_used == 1
+
+
+def test_placing_with_a_stale_cart_version_is_refused(shop: Database, make_variant: MakeVariant) -> None:
+    vid = make_variant(stock=5)
+    cid = filled_cart(shop, vid)
+    with shop.session() as s:
+        version = cart.get_cart(s, cid).version
+        cart.add_item(s, cid, vid, 1)
+    with shop.session() as s, pytest.raises(cart.VersionConflict):
+        checkout.place_order(s, cid, CONTACT, ADDRESS, "sk_courier", expected_version=version)
+    with shop.session() as s:
+        assert inventory.available(s, [vid]) == {vid: 5}

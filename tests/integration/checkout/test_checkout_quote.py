@@ -91,3 +91,14 @@ def test_heavy_parcels_lose_methods_with_weight_limits(shop: Database, make_vari
     with shop.session() as s:
         ids = [o.id for o in checkout.shipping_options(s, cid, checkout.Destination("SK"))]
     assert "sk_packeta" not in ids and "sk_courier" in ids
+
+
+def test_a_method_without_a_destination_is_priced_by_its_rule(
+    shop: Database, make_variant: MakeVariant
+) -> None:
+    cid = cart_with(shop, make_variant(price="10.00", weight_g=800))
+    with shop.session() as s:
+        t = checkout.quote(s, cid, None, "sk_courier")
+        assert t.shipping == Money(490, EUR) and t.total == Money(1490, EUR)
+        with pytest.raises(checkout.ShippingUnavailable):
+            checkout.quote(s, cid, None, "no_such_method")

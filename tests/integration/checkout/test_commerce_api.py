@@ -189,5 +189,7 @@ def test_errors_have_codes_and_field_messages(
         "address.postcode",
     }
     assert "811 01" in err["details"]["fields"]["address.postcode"]
+    r = client.post(f"/api/v1/carts/{c['id']}/lines", json={"variant_id": "var_nope"}, headers=me)
+    assert r.status_code == 404 and r.json()["error"]["code"] == "variant_not_found"
     r = client.get(f"/api/v1/checkout/{c['id']}/shipping-options", params={"country": "JP"}, headers=me)
     assert r.status_code == 200 and r.json() == []

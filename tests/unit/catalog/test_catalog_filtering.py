@@ -9,8 +9,14 @@ def facts(color: str, size: str, price: int, available: int = 3) -> Facts:
 
 
 def test_one_variant_must_satisfy_colour_size_and_price_together() -> None:
-    f = Facts("B", "C", None, 0, 0, [VariantFacts("black", "42", 8900, "EUR", 1),
-                                     VariantFacts("navy", "44", 9500, "EUR", 1)])
+    f = Facts(
+        "B",
+        "C",
+        None,
+        0,
+        0,
+        [VariantFacts("black", "42", 8900, "EUR", 1), VariantFacts("navy", "44", 9500, "EUR", 1)],
+    )
     assert matches(f, Filters(colors=["black"], sizes=["42"]))
     assert not matches(f, Filters(colors=["black"], sizes=["44"]))
 
@@ -33,6 +39,7 @@ def test_relaxes_colour_first_and_explains() -> None:
 
 
 def test_exclusions_are_never_relaxed() -> None:
-    kept, relaxed, _ = apply_filters([Candidate("a", {})], {"a": facts("navy", "44", 1)},
-                                     Filters(exclude_ids=["a"]))
+    kept, relaxed, _ = apply_filters(
+        [Candidate("a", {})], {"a": facts("navy", "44", 1)}, Filters(exclude_ids=["a"])
+    )
     assert kept == [] and relaxed == []

@@ -11,7 +11,9 @@ def test_benchmark_shape_becomes_a_product_without_variants() -> None:
 
 
 def test_prices_become_integer_minor_units() -> None:
-    rec = clean_record({"title": "Hat", "variants": [{"sku": "h", "price": "19.99", "currency": "usd"}]}, "EUR")
+    rec = clean_record(
+        {"title": "Hat", "variants": [{"sku": "h", "price": "19.99", "currency": "usd"}]}, "EUR"
+    )
     assert rec["variants"][0]["price"] == Money(1999, "USD")
 
 

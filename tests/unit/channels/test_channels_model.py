@@ -41,8 +41,9 @@ def test_meta_human_agent_tag_is_for_agents_within_seven_days(channel: str) -> N
 def test_opted_out_refuses_everything_but_the_keyword_confirmation() -> None:
     now = utcnow()
     assert not decide_send("sms", last_inbound_at=now, now=now, sender="bot", opted_out=True).allowed
-    assert decide_send("sms", last_inbound_at=now, now=now, sender="system", opted_out=True,
-                       is_keyword_reply=True).allowed
+    assert decide_send(
+        "sms", last_inbound_at=now, now=now, sender="system", opted_out=True, is_keyword_reply=True
+    ).allowed
     assert decide_send("telegram", last_inbound_at=None, now=now, sender="bot").allowed
 
 
@@ -52,7 +53,10 @@ def test_keywords_whole_message_only_in_merchant_languages() -> None:
     assert match_keyword("stop sending me shoes", ["en"]) is None
     assert match_keyword("Wypisz", ["en", "pl"]) == ("stop", "pl")
     assert match_keyword("Wypisz", ["en"]) is None
-    assert match_keyword("HELP", ["en"]) == ("help", "en") and match_keyword("start", ["en"]) == ("start", "en")
+    assert match_keyword("HELP", ["en"]) == ("help", "en") and match_keyword("start", ["en"]) == (
+        "start",
+        "en",
+    )
 
 
 def test_sms_segments_gsm7_and_ucs2() -> None:

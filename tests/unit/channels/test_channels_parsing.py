@@ -42,8 +42,15 @@ def test_whatsapp_location_image_and_catalog_order() -> None:
     assert img.attachments[0].provider_media_id == "1479537139650973" and img.text == "like these?"
     order = one_message("whatsapp", "order").order_items
     # item_price 119.99 is major units: stored as integer minor units, never a float
-    assert order == [{"product_retailer_id": "TR2-43-BLK", "quantity": 2, "unit_price_minor": 11999,
-                      "currency": "EUR", "catalog_id": "CAT123"}]
+    assert order == [
+        {
+            "product_retailer_id": "TR2-43-BLK",
+            "quantity": 2,
+            "unit_price_minor": 11999,
+            "currency": "EUR",
+            "catalog_id": "CAT123",
+        }
+    ]
 
 
 def test_whatsapp_reaction_is_ignored_not_fed_to_the_bot() -> None:
@@ -53,7 +60,9 @@ def test_whatsapp_reaction_is_ignored_not_fed_to_the_bot() -> None:
 def test_whatsapp_statuses() -> None:
     for name, status in (("status_sent", "sent"), ("status_delivered", "delivered"), ("status_read", "read")):
         (upd,) = parse("whatsapp", name)
-        assert isinstance(upd, StatusUpdate) and upd.status == status and upd.provider_message_id == "wamid.OUT1"
+        assert (
+            isinstance(upd, StatusUpdate) and upd.status == status and upd.provider_message_id == "wamid.OUT1"
+        )
     (failed,) = parse("whatsapp", "status_failed")
     assert failed.status == "failed" and failed.error is not None and "131047" in failed.error
 
@@ -71,7 +80,11 @@ def test_messenger_kinds() -> None:
     (delivered,) = parse("messenger", "delivery")
     assert isinstance(delivered, StatusUpdate) and delivered.status == "delivered"
     (read,) = parse("messenger", "read")
-    assert isinstance(read, StatusUpdate) and read.watermark is not None and read.recipient_id == "6543210987654321"
+    assert (
+        isinstance(read, StatusUpdate)
+        and read.watermark is not None
+        and read.recipient_id == "6543210987654321"
+    )
 
 
 def test_instagram_kinds_and_seen_by_message_id() -> None:
@@ -93,7 +106,11 @@ def test_telegram_kinds() -> None:
 
 def test_twilio_sms_and_whatsapp_kinds() -> None:
     sms = one_message("twilio", "sms_text")
-    assert (sms.channel, sms.sender_id, sms.message_id) == ("sms", "+15551234567", "SM10000000000000000000000000000001")
+    assert (sms.channel, sms.sender_id, sms.message_id) == (
+        "sms",
+        "+15551234567",
+        "SM10000000000000000000000000000001",
+    )
     assert one_message("twilio", "sms_mms").attachments[0].mime_type == "image/jpeg"
     wa = one_message("twilio", "whatsapp_text")
     assert (wa.channel, wa.sender_id, wa.profile_name) == ("twilio_whatsapp", "+48600111222", "Ana")

@@ -24,24 +24,66 @@ from shopkeeper.channels.port import NullRenderContext
 
 
 def card(i: int) -> ProductCard:
-    return ProductCard(product_id=f"prd_{i:04d}", title=f"Trail Runner Model {i} Extra Long Name", price_minor=11900,
-                       currency="EUR", price_text="€119.00", image_url=f"https://img.test/{i}.jpg",
-                       buttons=[Button(title="View", payload=f"/product prd_{i:04d}"),
-                                Button(title="Add to cart", payload=f"/add var_{i:04d}")])
+    return ProductCard(
+        product_id=f"prd_{i:04d}",
+        title=f"Trail Runner Model {i} Extra Long Name",
+        price_minor=11900,
+        currency="EUR",
+        price_text="€119.00",
+        image_url=f"https://img.test/{i}.jpg",
+        buttons=[
+            Button(title="View", payload=f"/product prd_{i:04d}"),
+            Button(title="Add to cart", payload=f"/add var_{i:04d}"),
+        ],
+    )
 
 
 def full_reply() -> Reply:
     reply = Reply(language="en")
     reply.text("Here is what I found")
     reply.add(Carousel(cards=[card(i) for i in range(1, 6)], more_payload="/show_more"))
-    reply.add(QuickReplies(text="Anything else?", options=[Button(title="Cart", payload="/cart"),
-                                                          Button(title="Talk to a human", payload="/human")]))
-    reply.add(CartSummary(cart_id="crt_1", lines=[CartLine(line_id="ln_1", title="Trail Runner", quantity=1,
-              unit_price_text="€119.00", total_minor=11900, total_text="€119.00")], currency="EUR",
-              subtotal_minor=11900, subtotal_text="€119.00", total_minor=11900, total_text="€119.00",
-              buttons=[Button(title="Checkout", payload="/checkout"), Button(title="Remove", payload="/remove ln_1")]))
-    reply.add(PaymentRequest(payment_id="pay_1", amount_minor=11900, currency="EUR", amount_text="€119.00",
-                             url="https://shop.test/pay/pay_1"))
+    reply.add(
+        QuickReplies(
+            text="Anything else?",
+            options=[
+                Button(title="Cart", payload="/cart"),
+                Button(title="Talk to a human", payload="/human"),
+            ],
+        )
+    )
+    reply.add(
+        CartSummary(
+            cart_id="crt_1",
+            lines=[
+                CartLine(
+                    line_id="ln_1",
+                    title="Trail Runner",
+                    quantity=1,
+                    unit_price_text="€119.00",
+                    total_minor=11900,
+                    total_text="€119.00",
+                )
+            ],
+            currency="EUR",
+            subtotal_minor=11900,
+            subtotal_text="€119.00",
+            total_minor=11900,
+            total_text="€119.00",
+            buttons=[
+                Button(title="Checkout", payload="/checkout"),
+                Button(title="Remove", payload="/remove ln_1"),
+            ],
+        )
+    )
+    reply.add(
+        PaymentRequest(
+            payment_id="pay_1",
+            amount_minor=11900,
+            currency="EUR",
+            amount_text="€119.00",
+            url="https://shop.test/pay/pay_1",
+        )
+    )
     return reply
 
 
@@ -59,24 +101,34 @@ PAYLOADS = ["/show_more", "/cart", "/human", "/checkout", "/remove ln_1", "/prod
 def test_no_choice_and_no_link_is_dropped(name: str) -> None:
     text, ctx = rendered(name, full_reply())
     for payload in PAYLOADS:
-        reachable = payload in text or payload in ctx.tokens.values() or any(payload in m for m in ctx.menus.values())
+        reachable = (
+            payload in text or payload in ctx.tokens.values() or any(payload in m for m in ctx.menus.values())
+        )
         assert reachable, f"{payload} unreachable on {name}"
     assert "shop.test/pay/pay_1" in text and "€119.00" in text
 
 
 def test_whatsapp_buttons_are_at_most_three_with_short_titles() -> None:
     adapter: Any = make_adapters()["whatsapp"]
-    three = Reply().add(ButtonsPart(text="Size?", buttons=[Button(title=f"Size {s} (European sizing)", payload=f"/s {s}")
-                                                            for s in (41, 42, 43)]))
+    three = Reply().add(
+        ButtonsPart(
+            text="Size?",
+            buttons=[Button(title=f"Size {s} (European sizing)", payload=f"/s {s}") for s in (41, 42, 43)],
+        )
+    )
     (req,) = adapter.render(three, "u", NullRenderContext())
     buttons = req.json["interactive"]["action"]["buttons"]
     assert req.json["interactive"]["type"] == "button" and len(buttons) == 3
     assert all(len(b["reply"]["title"]) <= 20 for b in buttons)
-    seven = Reply().add(ButtonsPart(text="Size?", buttons=[Button(title=str(s), payload=f"/s {s}") for s in range(7)]))
+    seven = Reply().add(
+        ButtonsPart(text="Size?", buttons=[Button(title=str(s), payload=f"/s {s}") for s in range(7)])
+    )
     (lst,) = adapter.render(seven, "u", NullRenderContext())
     assert lst.json["interactive"]["type"] == "list"
     assert len(lst.json["interactive"]["action"]["sections"][0]["rows"]) == 7
-    many = Reply().add(ButtonsPart(text="Size?", buttons=[Button(title=str(s), payload=f"/s {s}") for s in range(12)]))
+    many = Reply().add(
+        ButtonsPart(text="Size?", buttons=[Button(title=str(s), payload=f"/s {s}") for s in range(12)])
+    )
     ctx = NullRenderContext()
     (txt,) = adapter.render(many, "u", ctx)
     assert txt.json["type"] == "text" and "12) 11" in txt.json["text"]["body"] and len(ctx.menus["u"]) == 12
@@ -84,8 +136,11 @@ def test_whatsapp_buttons_are_at_most_three_with_short_titles() -> None:
 
 def test_whatsapp_payment_link_is_a_cta_url_and_catalog_uses_product_list() -> None:
     adapter: Any = make_adapters()["whatsapp"]
-    pay = Reply().add(PaymentRequest(payment_id="p", amount_minor=1, currency="EUR", amount_text="€0.01",
-                                     url="https://shop.test/pay/p"))
+    pay = Reply().add(
+        PaymentRequest(
+            payment_id="p", amount_minor=1, currency="EUR", amount_text="€0.01", url="https://shop.test/pay/p"
+        )
+    )
     (req,) = adapter.render(pay, "u", NullRenderContext())
     assert req.json["interactive"]["type"] == "cta_url"
     adapter.catalog_id = "CAT1"
@@ -96,8 +151,12 @@ def test_whatsapp_payment_link_is_a_cta_url_and_catalog_uses_product_list() -> N
 
 def test_telegram_callback_data_never_exceeds_64_bytes() -> None:
     long_payload = "/add " + "var_" + "x" * 80
-    reply = Reply().add(ButtonsPart(text="Pick", buttons=[Button(title="Add", payload=long_payload),
-                                                          Button(title="Cart", payload="/cart")]))
+    reply = Reply().add(
+        ButtonsPart(
+            text="Pick",
+            buttons=[Button(title="Add", payload=long_payload), Button(title="Cart", payload="/cart")],
+        )
+    )
     ctx = NullRenderContext()
     text, _ = rendered("telegram", reply, ctx)
     data = [b["callback_data"] for row in json.loads(text)[0]["reply_markup"]["inline_keyboard"] for b in row]
@@ -119,15 +178,20 @@ def test_messenger_carousel_is_a_generic_template_with_quick_reply_for_more() ->
 
 def test_messenger_agent_past_24h_uses_human_agent_tag() -> None:
     adapter: Any = make_adapters()["messenger"]
-    (req,) = adapter.render(Reply(sender="agent").text("Sorry for the wait"), "psid", NullRenderContext(),
-                            mode="human_agent_tag")
+    (req,) = adapter.render(
+        Reply(sender="agent").text("Sorry for the wait"), "psid", NullRenderContext(), mode="human_agent_tag"
+    )
     assert req.json["messaging_type"] == "MESSAGE_TAG" and req.json["tag"] == "HUMAN_AGENT"
 
 
 def test_sms_numbered_choices_gsm_friendly() -> None:
     adapter: Any = make_adapters()["twilio"]
-    reply = Reply().add(QuickReplies(text="Which one’s yours?", options=[Button(title="Cart", payload="/cart"),
-                                                                       Button(title="Help", payload="/human")]))
+    reply = Reply().add(
+        QuickReplies(
+            text="Which one’s yours?",
+            options=[Button(title="Cart", payload="/cart"), Button(title="Help", payload="/human")],
+        )
+    )
     ctx = NullRenderContext()
     (req,) = adapter.render(reply, "+15551234567", ctx)
     form = dict(req.form)

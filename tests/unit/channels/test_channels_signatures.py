@@ -13,9 +13,13 @@ from shopkeeper.channels.port import WebhookRequest
 
 PROVIDERS = ["whatsapp", "messenger", "instagram", "telegram", "twilio"]
 CASES = [(p, n) for p in PROVIDERS for n in fixture_names(p)]
-SIG_HEADER = {"whatsapp": "x-hub-signature-256", "messenger": "x-hub-signature-256",
-              "instagram": "x-hub-signature-256", "telegram": "x-telegram-bot-api-secret-token",
-              "twilio": "x-twilio-signature"}
+SIG_HEADER = {
+    "whatsapp": "x-hub-signature-256",
+    "messenger": "x-hub-signature-256",
+    "instagram": "x-hub-signature-256",
+    "telegram": "x-telegram-bot-api-secret-token",
+    "twilio": "x-twilio-signature",
+}
 
 
 @pytest.mark.parametrize(("provider", "name"), CASES)
@@ -53,8 +57,13 @@ def test_meta_signature_needs_sha256_prefix_and_right_secret() -> None:
 
 def test_twilio_signature_over_a_different_url_is_rejected() -> None:
     req = fixture_request("twilio", "sms_text")
-    assert not twilio.validate("tw-test-auth-token", "https://evil.example.com/webhooks/twilio", req.body,
-                               "application/x-www-form-urlencoded", req.headers["x-twilio-signature"])
+    assert not twilio.validate(
+        "tw-test-auth-token",
+        "https://evil.example.com/webhooks/twilio",
+        req.body,
+        "application/x-www-form-urlencoded",
+        req.headers["x-twilio-signature"],
+    )
 
 
 def test_twilio_accepts_the_url_with_or_without_default_port() -> None:
@@ -83,5 +92,6 @@ def test_twilio_validator_agrees_with_the_twilio_sdk() -> None:
 
         params = dict(parse_qsl(req.body.decode(), keep_blank_values=True))
         assert validator.validate(req.url, params, req.headers["x-twilio-signature"]), name
-        assert twilio.signature("tw-test-auth-token", req.url, list(params.items())) == validator.compute_signature(
-            req.url, params)
+        assert twilio.signature(
+            "tw-test-auth-token", req.url, list(params.items())
+        ) == validator.compute_signature(req.url, params)

@@ -19,6 +19,7 @@ class CapturedRequest:
     method: str
     url: str
     body: Any  # parsed JSON, or the form as a list of pairs
+    status: int = 200
 
     def form(self) -> dict[str, str]:
         return dict(self.body) if isinstance(self.body, list) else {}
@@ -30,6 +31,7 @@ class FakeProviders:
 
     requests: list[CapturedRequest] = field(default_factory=list)
     failures: list[tuple[int, dict[str, Any], dict[str, str]]] = field(default_factory=list)
+    fail_at: dict[int, tuple[int, dict[str, Any]]] = field(default_factory=dict)  # nth request overall
     id_formats: dict[str, str] = field(
         default_factory=lambda: {
             "whatsapp": "wamid.OUT{n}",
@@ -62,11 +64,15 @@ class FakeProviders:
             parse_qsl(raw, keep_blank_values=True) if provider == "twilio" else json.loads(raw or "{}")
         )
         with self._lock:
-            self.requests.append(CapturedRequest(provider, request.method, str(request.url), body))
-            n = len([r for r in self.requests if r.provider == provider])
+            captured = CapturedRequest(provider, request.method, str(request.url), body)
+            self.requests.append(captured)
+            n = len([r for r in self.requests if r.provider == provider and r.status < 300])
             failure = self.failures.pop(0) if self.failures else None
+            if failure is None and len(self.requests) in self.fail_at:
+                failure = (*self.fail_at.pop(len(self.requests)), {})
         if failure is not None:
             status, data, headers = failure
+            captured.status = status
             return httpx2.Response(status, json=data, headers=headers)
         return httpx2.Response(
             200 if provider != "twilio" else 201, json=self._answer(provider, n, body, request)

@@ -10,6 +10,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import update
+
 from shopkeeper.channels import services as ch
 from shopkeeper.channels.messages import Reply
 from shopkeeper.channels.model import decide_send
@@ -67,12 +69,21 @@ class ChannelSender:
         if plan.refused:
             return SendResult(ok=False, error=f"refused: {plan.refused}", permanent=True)
         if wait > INLINE_WAIT_S:
-            # a rate-limit deferral is not a failed attempt (the outbox counts attempts to give up)
-            msg.attempts -= 1
+            self._uncount_attempt(msg.id)
             return SendResult(ok=False, error=f"rate limited: retry in {wait:.1f}s", retry_after_s=wait)
         if wait > 0:
             time.sleep(wait)
         return self._post_all(msg, plan)
+
+    def _uncount_attempt(self, outbox_id: str) -> None:
+        # A rate-limit deferral is not a failed attempt, but the outbox counts every non-ok result
+        # towards giving up; pre-compensate. (Proposed: SendResult(deferred=True) in kernel.outbox.)
+        with self.services.db.session() as session:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == outbox_id)
+                .values(attempts=OutboxMessage.attempts - 1)
+            )
 
     def _plan(self, msg: OutboxMessage) -> tuple[Plan, float]:
         payload = msg.payload

@@ -89,7 +89,8 @@ def default_encoders() -> list[Encoder]:
 
 
 def encode_cached(encoder: Encoder, texts: list[str], cache_dir: str | Path | None) -> np.ndarray:
-    """Encode a batch, reusing `<cache_dir>/<encoder>-<sha1 of texts>.npy` when present."""
+    """Encode a batch, reusing `<cache_dir>/<encoder>-<n>-<sha1>.npy`; texts already seen in any earlier
+    cached batch (listed in its `.keys` sidecar) are not encoded again."""
     if cache_dir is None:
         return encoder.encode(texts)
     digest = hashlib.sha1("\n".join(texts).encode("utf-8")).hexdigest()[:20]
@@ -98,9 +99,33 @@ def encode_cached(encoder: Encoder, texts: list[str], cache_dir: str | Path | No
         cached = np.load(path)
         if cached.shape == (len(texts), encoder.dim):
             return cached.astype(np.float32)
-    vectors = encoder.encode(texts)
+    keys = [hashlib.sha1(t.encode("utf-8")).hexdigest()[:16] for t in texts]
+    known = _known_vectors(Path(cache_dir), encoder.name, set(keys))
+    missing = sorted({k: i for i, k in enumerate(keys) if k not in known}.values())
+    fresh = encoder.encode([texts[i] for i in missing]) if missing else np.zeros((0, encoder.dim), np.float32)
+    for row, i in enumerate(missing):
+        known[keys[i]] = fresh[row]
+    vectors = np.vstack([known[k] for k in keys]).astype(np.float32) if texts else fresh
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.npy")
     np.save(tmp, vectors)
+    path.with_suffix(".keys").write_text("\n".join(keys), encoding="utf-8")
     tmp.replace(path)
     return vectors
+
+
+def _known_vectors(cache_dir: Path, name: str, wanted: set[str]) -> dict[str, np.ndarray]:
+    found: dict[str, np.ndarray] = {}
+    if not cache_dir.exists():
+        return found
+    for sidecar in cache_dir.glob(f"{name}-*.keys"):
+        keys = sidecar.read_text(encoding="utf-8").split("\n")
+        if not wanted.intersection(keys):
+            continue
+        matrix = np.load(sidecar.with_suffix(".npy"), mmap_mode="r")
+        if len(matrix) != len(keys):
+            continue
+        for row, key in enumerate(keys):
+            if key in wanted and key not in found:
+                found[key] = np.array(matrix[row])
+    return found

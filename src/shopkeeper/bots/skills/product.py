@@ -9,7 +9,7 @@ from shopkeeper import catalog, customers, inventory
 from shopkeeper.bots import formatting as fmt
 from shopkeeper.bots.cards import product_card, stock_text
 from shopkeeper.bots.dialogue import Dialogue
-from shopkeeper.bots.references import pick_item
+from shopkeeper.bots.references import mentions_option, pick_item
 from shopkeeper.channels.messages import Button, ButtonsPart, Carousel, ImagePart
 
 DESCRIPTION_CHARS = 420
@@ -29,10 +29,16 @@ def target_product(d: Dialogue) -> str | None:
 
 
 def details(d: Dialogue, product_id: str | None = None) -> None:
+    from_words = product_id is None
     product_id = product_id or target_product(d)
     view = _view(d, product_id) if product_id else None
     if view is None:
         d.say("product_which")
+        return
+    if from_words and len(view.variants) > 1 and mentions_option(view.variants, d.understanding, d.text):
+        from shopkeeper.bots.skills.cart import add
+
+        add(d)  # "the second one in M" picks the product and the variant: straight to the cart
         return
     d.focus(view.id, view.variants[0].id if len(view.variants) == 1 else None)
     stock = inventory.available(d.session, [v.id for v in view.variants])
@@ -93,14 +99,15 @@ def question(d: Dialogue) -> None:
 
 def choose_variant(d: Dialogue, view: Any) -> Any | None:
     """The variant the shopper described, or None after asking which one (with buttons)."""
-    from shopkeeper.bots.references import pick_variant
+    from shopkeeper.bots.references import pick_variant, variant_candidates
 
     variant = pick_variant(view.variants, d.understanding, d.text, d.focus_variant)
     if variant is not None:
         return variant
-    stock = inventory.available(d.session, [v.id for v in view.variants])
+    candidates = variant_candidates(view.variants, d.understanding, d.text)
+    stock = inventory.available(d.session, [v.id for v in candidates])
     buttons = [Button(title=(v.title or view.title)[:40], payload=f"/add {v.id}")
-               for v in view.variants if stock.get(v.id, 0) > 0][:MAX_VARIANT_BUTTONS]
+               for v in candidates if stock.get(v.id, 0) > 0][:MAX_VARIANT_BUTTONS]
     d.focus(view.id, None)
     if buttons:
         d.add(ButtonsPart(text=d.tr("product_which_variant", title=view.title), buttons=buttons))

@@ -16,6 +16,9 @@ from shopkeeper.kernel.money import Money
 from shopkeeper.web.auth import current_shopper
 from shopkeeper.web.deps import get_services, get_session
 
+# scope="function": the transaction commits before the response is sent, so a failed commit is a
+# 5xx, never a 200 for a change that was not saved (the default scope commits after sending)
+TX = Depends(get_session, scope="function")
 router = APIRouter(prefix="/api/v1/carts", tags=["carts"])
 
 
@@ -116,7 +119,7 @@ class DiscountIn(BaseModel):
 
 @router.post("", response_model=CartOut, summary="Open (or get) the shopper's one open cart")
 def open_cart(body: OpenCartIn | None = None, shopper: str = Depends(current_shopper),
-              session: Session = Depends(get_session),
+              session: Session = TX,
               services: Services = Depends(get_services)) -> CartOut:
     body = body or OpenCartIn()
     currency = (body.currency or services.settings.currency).upper()
@@ -125,13 +128,13 @@ def open_cart(body: OpenCartIn | None = None, shopper: str = Depends(current_sho
 
 @router.get("/{cart_id}", response_model=CartOut, summary="A cart of the shopper")
 def get_cart(cart_id: str, shopper: str = Depends(current_shopper),
-             session: Session = Depends(get_session)) -> CartOut:
+             session: Session = TX) -> CartOut:
     return cart_out(session, cart.access_cart(session, cart_id, shopper))
 
 
 @router.post("/{cart_id}/lines", response_model=CartOut, summary="Add units of a variant")
 def add_line(cart_id: str, body: AddLineIn, shopper: str = Depends(current_shopper),
-             session: Session = Depends(get_session)) -> CartOut:
+             session: Session = TX) -> CartOut:
     cart.access_cart(session, cart_id, shopper)
     view = cart.add_item(session, cart_id, body.variant_id, body.quantity,
                          expected_version=body.expected_version)
@@ -140,7 +143,7 @@ def add_line(cart_id: str, body: AddLineIn, shopper: str = Depends(current_shopp
 
 @router.patch("/{cart_id}/lines/{line_id}", response_model=CartOut, summary="Change a line's quantity")
 def set_quantity(cart_id: str, line_id: str, body: SetQuantityIn, shopper: str = Depends(current_shopper),
-                 session: Session = Depends(get_session)) -> CartOut:
+                 session: Session = TX) -> CartOut:
     cart.access_cart(session, cart_id, shopper)
     view = cart.set_quantity(session, cart_id, line_id, body.quantity,
                              expected_version=body.expected_version)
@@ -149,14 +152,14 @@ def set_quantity(cart_id: str, line_id: str, body: SetQuantityIn, shopper: str =
 
 @router.delete("/{cart_id}/lines/{line_id}", response_model=CartOut, summary="Remove a line")
 def remove_line(cart_id: str, line_id: str, expected_version: int | None = None,
-                shopper: str = Depends(current_shopper), session: Session = Depends(get_session)) -> CartOut:
+                shopper: str = Depends(current_shopper), session: Session = TX) -> CartOut:
     cart.access_cart(session, cart_id, shopper)
     return cart_out(session, cart.remove_line(session, cart_id, line_id, expected_version=expected_version))
 
 
 @router.put("/{cart_id}/discount", response_model=CartOut, summary="Apply a discount code")
 def apply_discount(cart_id: str, body: DiscountIn, shopper: str = Depends(current_shopper),
-                   session: Session = Depends(get_session)) -> CartOut:
+                   session: Session = TX) -> CartOut:
     cart.access_cart(session, cart_id, shopper)
     view = cart.apply_discount(session, cart_id, body.code, shopper, expected_version=body.expected_version)
     return cart_out(session, view)
@@ -165,6 +168,6 @@ def apply_discount(cart_id: str, body: DiscountIn, shopper: str = Depends(curren
 @router.delete("/{cart_id}/discount", response_model=CartOut, summary="Remove the discount code")
 def remove_discount(cart_id: str, expected_version: int | None = None,
                     shopper: str = Depends(current_shopper),
-                    session: Session = Depends(get_session)) -> CartOut:
+                    session: Session = TX) -> CartOut:
     cart.access_cart(session, cart_id, shopper)
     return cart_out(session, cart.remove_discount(session, cart_id, expected_version=expected_version))

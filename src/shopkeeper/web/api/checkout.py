@@ -15,6 +15,9 @@ from shopkeeper.web.api.orders import OrderOut, order_out
 from shopkeeper.web.auth import current_shopper
 from shopkeeper.web.deps import get_services, get_session
 
+# scope="function": the transaction commits before the response is sent, so a failed commit is a
+# 5xx, never a 200 for a change that was not saved (the default scope commits after sending)
+TX = Depends(get_session, scope="function")
 router = APIRouter(prefix="/api/v1/checkout", tags=["checkout"])
 
 
@@ -105,7 +108,7 @@ def _owned(session: Session, cart_id: str, shopper: str) -> cart.CartView:
             summary="Shipping methods and prices to a destination, cheapest first")
 def shipping_options(cart_id: str, country: str, postcode: str | None = None, region: str | None = None,
                      shopper: str = Depends(current_shopper),
-                     session: Session = Depends(get_session)) -> list[ShippingOptionOut]:
+                     session: Session = TX) -> list[ShippingOptionOut]:
     _owned(session, cart_id, shopper)
     return [
         ShippingOptionOut(id=o.id, name=o.name, price=MoneyOut.of(o.price), eta_days=o.eta_days,
@@ -118,7 +121,7 @@ def shipping_options(cart_id: str, country: str, postcode: str | None = None, re
             summary="Totals with shipping and tax for a destination (the same numbers the chat shows)")
 def quote(cart_id: str, country: str | None = None, postcode: str | None = None,
           region: str | None = None, shipping_method_id: str | None = None,
-          shopper: str = Depends(current_shopper), session: Session = Depends(get_session)) -> TotalsOut:
+          shopper: str = Depends(current_shopper), session: Session = TX) -> TotalsOut:
     _owned(session, cart_id, shopper)
     dest = _destination(country, postcode, region) if country else None
     return TotalsOut.of(checkout.quote(session, cart_id, dest, shipping_method_id))
@@ -127,7 +130,7 @@ def quote(cart_id: str, country: str | None = None, postcode: str | None = None,
 @router.post("/{cart_id}/validate", response_model=ValidatedOut,
              summary="Check contact and address; 422 lists a message per field")
 def validate(cart_id: str, body: CheckoutIn, shopper: str = Depends(current_shopper),
-             session: Session = Depends(get_session)) -> ValidatedOut:
+             session: Session = TX) -> ValidatedOut:
     _owned(session, cart_id, shopper)
     contact, address = _validate(body)
     return ValidatedOut(contact={"name": contact.name, "email": contact.email, "phone": contact.phone},
@@ -137,7 +140,7 @@ def validate(cart_id: str, body: CheckoutIn, shopper: str = Depends(current_shop
 @router.post("/{cart_id}/orders", response_model=OrderOut, status_code=status.HTTP_201_CREATED,
              summary="Place the order: stock reserved, awaiting payment")
 def place_order(cart_id: str, body: PlaceOrderIn, shopper: str = Depends(current_shopper),
-                session: Session = Depends(get_session)) -> OrderOut:
+                session: Session = TX) -> OrderOut:
     _owned(session, cart_id, shopper)
     contact, address = _validate(body)
     order = checkout.place_order(session, cart_id, contact, address, body.shipping_method_id,
@@ -148,7 +151,7 @@ def place_order(cart_id: str, body: PlaceOrderIn, shopper: str = Depends(current
 @router.post("/orders/{order_id}/payment", response_model=PaymentOut,
              summary="Start paying an order: returns the hosted payment page URL")
 def start_payment(order_id: str, body: PaymentIn | None = None, shopper: str = Depends(current_shopper),
-                  session: Session = Depends(get_session),
+                  session: Session = TX,
                   services: Services = Depends(get_services)) -> PaymentOut:
     orders.access_order(session, order_id, shopper)
     return_url = (body.return_url if body else None) or f"{services.settings.base_url}/?order={order_id}"

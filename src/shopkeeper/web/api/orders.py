@@ -17,6 +17,9 @@ from shopkeeper.web.api.carts import MoneyOut
 from shopkeeper.web.auth import current_shopper
 from shopkeeper.web.deps import get_session
 
+# scope="function": the transaction commits before the response is sent, so a failed commit is a
+# 5xx, never a 200 for a change that was not saved (the default scope commits after sending)
+TX = Depends(get_session, scope="function")
 router = APIRouter(prefix="/api/v1/orders", tags=["orders"])
 
 
@@ -96,20 +99,20 @@ class CancelIn(BaseModel):
 
 @router.get("", response_model=list[OrderOut], summary="The shopper's orders, newest first")
 def list_mine(
-    shopper: str = Depends(current_shopper), session: Session = Depends(get_session)
+    shopper: str = Depends(current_shopper), session: Session = TX
 ) -> list[OrderOut]:
     return [order_out(o) for o in orders.list_orders(session, shopper)]
 
 
 @router.get("/{order_id}", response_model=OrderOut, summary="One of the shopper's orders")
 def get_order(order_id: str, shopper: str = Depends(current_shopper),
-              session: Session = Depends(get_session)) -> OrderOut:
+              session: Session = TX) -> OrderOut:
     return order_out(orders.access_order(session, order_id, shopper))
 
 
 @router.post("/{order_id}/cancel", response_model=OrderOut, summary="Cancel an order not yet fulfilled")
 def cancel(order_id: str, body: CancelIn | None = None, shopper: str = Depends(current_shopper),
-           session: Session = Depends(get_session)) -> OrderOut:
+           session: Session = TX) -> OrderOut:
     orders.access_order(session, order_id, shopper)
     reason = (body or CancelIn()).reason
     return order_out(orders.cancel_order(session, order_id, reason))
