@@ -13,3 +13,4 @@ import shopkeeper.orders.store
 import shopkeeper.conversations.store
 import shopkeeper.handoff.store
 import shopkeeper.channels.store
+import shopkeeper.recommendations.store

@@ -40,7 +40,9 @@ def _say(chat: Any, text: str) -> None:
     chat.get_by_role("textbox").press("Enter")
 
 
-def test_widget_renders_every_part_and_sends_payloads(browser: Any, fake: tuple[str, Any], artifacts: Path) -> None:
+def test_widget_renders_every_part_and_sends_payloads(
+    browser: Any, fake: tuple[str, Any], artifacts: Path
+) -> None:
     base, _app = fake
     context = browser.new_context(viewport={"width": 1100, "height": 800})
     page = context.new_page()
@@ -109,5 +111,7 @@ def test_widget_falls_back_to_rest_and_polls_for_later_messages(browser: Any, fa
 
     app.state.push(Reply(parts=[TextPart(text="Your order SK-1001 is paid.")]))
     expect(chat.get_by_text("Your order SK-1001 is paid.")).to_be_visible(timeout=8000)
-    expect(chat.get_by_text("Here are waterproof boots:")).to_have_count(1)  # the polled history added no copies
+    expect(chat.get_by_text("Here are waterproof boots:")).to_have_count(
+        1
+    )  # the polled history added no copies
     context.close()

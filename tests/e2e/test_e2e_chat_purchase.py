@@ -25,8 +25,9 @@ PRODUCTS = 80
 
 @pytest.fixture
 def app_services(database_url: str, tmp_path: Path) -> Iterator[Services]:
-    services = build_services(Settings(database_url=database_url, data_dir=tmp_path,
-                                       base_url="http://testserver"))
+    services = build_services(
+        Settings(database_url=database_url, data_dir=tmp_path, base_url="http://testserver")
+    )
     with DEMO.open(encoding="utf-8") as f:
         records = [json.loads(line) for line in itertools.islice(f, PRODUCTS)]
     with services.db.session() as session:
@@ -41,21 +42,43 @@ def app_services(database_url: str, tmp_path: Path) -> Iterator[Services]:
 def client(app_services: Services) -> TestClient:
     return TestClient(create_app(app_services, run_worker=False))
 
+
 SCRIPTS: dict[str, dict[str, str]] = {
-    "en": {"search": "I'm looking for waterproof hiking boots", "name": "John Smith",
-           "email": "john.smith@example.com", "address": "Hauptstrasse 5, 10115 Berlin, Germany",
-           "status": "where is my order?"},
-    "pl": {"search": "szukam wodoodpornych butów trekkingowych", "name": "Jan Kowalski",
-           "email": "jan.kowalski@example.com", "address": "ul. Długa 5, 00-950 Warszawa, Polska",
-           "status": "gdzie jest moje zamówienie?"},
-    "sk": {"search": "hľadám nepremokavé turistické topánky", "name": "Ján Novák",
-           "email": "jan.novak@example.com", "address": "Hlavná 5, 811 01 Bratislava, Slovensko",
-           "status": "kde je moja objednávka?"},
-    "ar": {"search": "أبحث عن حذاء للمشي مقاوم للماء", "name": "Ahmed Ali",
-           "email": "ahmed.ali@example.com", "address": "Hauptstrasse 5, 10115 Berlin, Germany",
-           "status": "أين طلبي؟"},
-    "zh": {"search": "我想买防水登山鞋", "name": "Li Wei", "email": "li.wei@example.com",
-           "address": "Hauptstrasse 5, 10115 Berlin, Germany", "status": "我的订单在哪里？"},
+    "en": {
+        "search": "I'm looking for waterproof hiking boots",
+        "name": "John Smith",
+        "email": "john.smith@example.com",
+        "address": "Hauptstrasse 5, 10115 Berlin, Germany",
+        "status": "where is my order?",
+    },
+    "pl": {
+        "search": "szukam wodoodpornych butów trekkingowych",
+        "name": "Jan Kowalski",
+        "email": "jan.kowalski@example.com",
+        "address": "ul. Długa 5, 00-950 Warszawa, Polska",
+        "status": "gdzie jest moje zamówienie?",
+    },
+    "sk": {
+        "search": "hľadám nepremokavé turistické topánky",
+        "name": "Ján Novák",
+        "email": "jan.novak@example.com",
+        "address": "Hlavná 5, 811 01 Bratislava, Slovensko",
+        "status": "kde je moja objednávka?",
+    },
+    "ar": {
+        "search": "أبحث عن حذاء للمشي مقاوم للماء",
+        "name": "Ahmed Ali",
+        "email": "ahmed.ali@example.com",
+        "address": "Hauptstrasse 5, 10115 Berlin, Germany",
+        "status": "أين طلبي؟",
+    },
+    "zh": {
+        "search": "我想买防水登山鞋",
+        "name": "Li Wei",
+        "email": "li.wei@example.com",
+        "address": "Hauptstrasse 5, 10115 Berlin, Germany",
+        "status": "我的订单在哪里？",
+    },
 }
 
 
@@ -87,7 +110,9 @@ def test_shopper_buys_in_their_language_and_gets_the_confirmation_in_chat(
     headers = {"Authorization": f"Bearer {session['token']}"}
 
     def say(text: str, payload: str | None = None) -> dict[str, Any]:
-        response = client.post("/api/v1/chat/messages", json={"text": text, "payload": payload}, headers=headers)
+        response = client.post(
+            "/api/v1/chat/messages", json={"text": text, "payload": payload}, headers=headers
+        )
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         return body
@@ -119,8 +144,9 @@ def test_shopper_buys_in_their_language_and_gets_the_confirmation_in_chat(
     assert request[0]["amount_minor"] == summary["total_minor"]
 
     provider = app_services.payment_provider
-    event = provider.build_event(request[0]["payment_id"], "succeeded",
-                                 Money(request[0]["amount_minor"], request[0]["currency"]))
+    event = provider.build_event(
+        request[0]["payment_id"], "succeeded", Money(request[0]["amount_minor"], request[0]["currency"])
+    )
     body, signed = provider.signed_request(event)
     assert client.post("/webhooks/payments/demo", content=body, headers=signed).status_code < 300
 

@@ -38,21 +38,32 @@ def product_card(view: Any, stock: dict[str, int], language: str, position: int 
         price_text = t(language, "price_from", price=price_text)
     subtitle = " · ".join(x for x in (view.brand, view.category) if x) or None
     return ProductCard(
-        product_id=view.id, title=view.title, subtitle=subtitle,
+        product_id=view.id,
+        title=view.title,
+        subtitle=subtitle,
         image_url=view.images[0] if view.images else None,
-        price_minor=cheapest.price.amount_minor, currency=cheapest.price.currency, price_text=price_text,
+        price_minor=cheapest.price.amount_minor,
+        currency=cheapest.price.currency,
+        price_text=price_text,
         compare_at_text=fmt.money(cheapest.compare_at, language) if cheapest.compare_at else None,
         rating=round(float(view.rating), 1) if view.rating is not None else None,
-        review_count=view.review_count, in_stock=units > 0, stock_text=stock_text(units, language),
-        buttons=buttons, position=position,
+        review_count=view.review_count,
+        in_stock=units > 0,
+        stock_text=stock_text(units, language),
+        buttons=buttons,
+        position=position,
     )
 
 
 def _line(ln: Any, language: str) -> CartLine:
     return CartLine(
-        line_id=ln.id if hasattr(ln, "id") else ln.variant_id, title=ln.title, variant_title=ln.variant_title,
-        quantity=ln.quantity, unit_price_text=fmt.money(ln.unit_price, language),
-        total_minor=ln.total.amount_minor, total_text=fmt.money(ln.total, language),
+        line_id=ln.id if hasattr(ln, "id") else ln.variant_id,
+        title=ln.title,
+        variant_title=ln.variant_title,
+        quantity=ln.quantity,
+        unit_price_text=fmt.money(ln.unit_price, language),
+        total_minor=ln.total.amount_minor,
+        total_text=fmt.money(ln.total, language),
         image_url=getattr(ln, "image_url", None),
     )
 
@@ -63,12 +74,16 @@ def cart_summary(cart: Any, totals: Any, language: str) -> CartSummary:
     tax_key = "tax_included" if totals.tax_inclusive else "tax_added"
     buttons = [Button(title=t(language, "btn_checkout"), payload="/checkout")] if cart.lines else []
     return CartSummary(
-        cart_id=cart.id, lines=[_line(ln, language) for ln in cart.lines], currency=cart.currency,
-        subtotal_minor=totals.subtotal.amount_minor, subtotal_text=fmt.money(totals.subtotal, language),
+        cart_id=cart.id,
+        lines=[_line(ln, language) for ln in cart.lines],
+        currency=cart.currency,
+        subtotal_minor=totals.subtotal.amount_minor,
+        subtotal_text=fmt.money(totals.subtotal, language),
         discount_text=(f"-{fmt.money(discount, language)} ({cart.discount_code})" if discount else None),
         shipping_text=fmt.money(totals.shipping, language) if totals.shipping is not None else None,
         tax_text=t(language, tax_key, tax=fmt.money(totals.tax, language)),
-        total_minor=totals.total.amount_minor, total_text=fmt.money(totals.total, language),
+        total_minor=totals.total.amount_minor,
+        total_text=fmt.money(totals.total, language),
         buttons=buttons,
     )
 
@@ -80,14 +95,25 @@ def status_text(status: str, language: str) -> str:
 def order_summary(order: Any, language: str) -> OrderSummary:
     total: Money = order.totals.total
     address = order.shipping_address or {}
-    one_line = ", ".join(str(address[k]) for k in ("name", "line1", "postcode", "city", "country")
-                         if address.get(k)) or None
-    buttons = [Button(title=t(language, "btn_cancel_order"), payload=f"/cancel_order {order.id}")] \
-        if order.can_cancel else []
+    one_line = (
+        ", ".join(str(address[k]) for k in ("name", "line1", "postcode", "city", "country") if address.get(k))
+        or None
+    )
+    buttons = (
+        [Button(title=t(language, "btn_cancel_order"), payload=f"/cancel_order {order.id}")]
+        if order.can_cancel
+        else []
+    )
     return OrderSummary(
-        order_id=order.id, number=order.number, status=str(order.status),
+        order_id=order.id,
+        number=order.number,
+        status=str(order.status),
         status_text=status_text(str(order.status), language),
-        lines=[_line(ln, language) for ln in order.lines], currency=total.currency,
-        total_minor=total.amount_minor, total_text=fmt.money(total, language),
-        shipping_address=one_line, tracking_url=order.tracking_url, buttons=buttons,
+        lines=[_line(ln, language) for ln in order.lines],
+        currency=total.currency,
+        total_minor=total.amount_minor,
+        total_text=fmt.money(total, language),
+        shipping_address=one_line,
+        tracking_url=order.tracking_url,
+        buttons=buttons,
     )

@@ -42,10 +42,14 @@ class Dialogue:
         self.parts.append(part)
 
     def suggest(self, key: str, options: list[tuple[str, str]], **values: object) -> None:
-        self.parts.append(QuickReplies(
-            text=t(self.lang, key, **values),
-            options=[Button(title=t(self.lang, title_key), payload=payload) for title_key, payload in options],
-        ))
+        self.parts.append(
+            QuickReplies(
+                text=t(self.lang, key, **values),
+                options=[
+                    Button(title=t(self.lang, title_key), payload=payload) for title_key, payload in options
+                ],
+            )
+        )
 
     def money(self, value: Money) -> str:
         return fmt.money(value, self.lang)
@@ -92,11 +96,21 @@ class Dialogue:
 
     def entities(self, kind: str) -> list[Any]:
         u = self.understanding
-        return [e.value for e in getattr(u, "entities", [])] if u is not None and kind == "*" else \
-            [e.value for e in getattr(u, "entities", []) if e.type == kind] if u is not None else []
+        return (
+            [e.value for e in getattr(u, "entities", [])]
+            if u is not None and kind == "*"
+            else [e.value for e in getattr(u, "entities", []) if e.type == kind]
+            if u is not None
+            else []
+        )
 
     def finish(self) -> BotTurn:
         self.state["lang"] = self.lang
         reply = Reply(parts=list(self.parts), language=self.lang, sender="bot")
-        return BotTurn(replies=[reply] if reply.parts else [], state=self.state, language=self.lang,
-                       handoff_reason=self.handoff_reason, handoff_note=self.handoff_note)
+        return BotTurn(
+            replies=[reply] if reply.parts else [],
+            state=self.state,
+            language=self.lang,
+            handoff_reason=self.handoff_reason,
+            handoff_note=self.handoff_note,
+        )

@@ -114,15 +114,51 @@ def respond(services: Any, session: Session, ctx: BotContext, inbound: InboundMe
     return d.finish()
 
 
+SLOT = "checkout_answer"  # a pseudo-intent: the text answers the current checkout question
+MAX_SLOT_WORDS_WITHOUT_ENTITIES = 4
+
+
+def _slot_answer(d: Dialogue) -> Any | None:
+    """During checkout most texts are names, e-mails and addresses: entity extraction is enough
+    (cheap), and the classifier only runs for longer texts that carry none, which may be a change
+    of mind ("actually I want to talk to a person")."""
+    from shopkeeper.bots.nlu import Understanding, extract
+
+    langs = _languages(d.services)
+    entities = extract(
+        d.text,
+        d.lang,
+        tuple(langs),
+        _vocabulary(d.services, d.session),
+        d.currency,
+        d.services.settings.default_country,
+    )
+    if not entities and len(d.text.split()) > MAX_SLOT_WORDS_WITHOUT_ENTITIES:
+        return None
+    return Understanding(d.lang, SLOT, 1.0, False, [], entities, d.text)
+
+
 def _understand(d: Dialogue, hint: str | None) -> None:
+    if checkout.active(d):
+        slot = _slot_answer(d)
+        if slot is not None:
+            d.understanding = slot
+            return
     nlu = _nlu(d.services)
-    u = nlu.parse(d.text, languages=_languages(d.services), vocabulary=_vocabulary(d.services, d.session),
-                  context_intent=d.state.get("last_intent"))
+    u = nlu.parse(
+        d.text,
+        languages=_languages(d.services),
+        vocabulary=_vocabulary(d.services, d.session),
+        context_intent=d.state.get("last_intent"),
+    )
     d.understanding = u
     # the answer follows the language written in, once there is enough text to tell it
-    if not hint and u.language in LANGUAGES and (
-        len(d.text.split()) >= MIN_WORDS_TO_SWITCH_LANGUAGE or not d.text.isascii()
-    ) and not checkout.active(d):
+    if (
+        not hint
+        and u.language in LANGUAGES
+        and (len(d.text.split()) >= MIN_WORDS_TO_SWITCH_LANGUAGE or not d.text.isascii())
+        and not checkout.active(d)
+    ):
         d.lang = u.language
 
 
@@ -137,7 +173,7 @@ def _route(d: Dialogue) -> None:
         if intent == "deny":
             d.say("ok_anything_else")
             return
-    if checkout.active(d) and not (intent in ESCAPES and u.confidence >= ESCAPES[intent]):
+    if checkout.active(d) and (intent == SLOT or not (intent in ESCAPES and u.confidence >= ESCAPES[intent])):
         checkout.fill(d)
         return
     intent = _adjust(d, intent)
@@ -162,16 +198,25 @@ def _adjust(d: Dialogue, intent: str) -> str:
         return "apply_discount"
     has_results = bool(d.state.get("results"))
     pointing = d.entity("ordinal") is not None or d.entity("reference") is not None
-    if (has_results or d.focus_product) and pointing and intent in (
-        "search_products", "refine_search", "out_of_scope", "product_details", "chitchat"
+    if (
+        (has_results or d.focus_product)
+        and pointing
+        and intent in ("search_products", "refine_search", "out_of_scope", "product_details", "chitchat")
     ):
         # "the first one in 43" picks from the list; a bare "the second one" opens it
         return "add_to_cart" if d.entity("size") is not None else "product_details"
-    if has_results and (mentions(d.text, CHEAPER) or mentions(d.text, PRICIER)) and intent in (
-        "out_of_scope", "search_products", "chitchat", "refine_search", "product_details"
-    ) and d.entity("ordinal") is None:
+    if (
+        has_results
+        and (mentions(d.text, CHEAPER) or mentions(d.text, PRICIER))
+        and intent in ("out_of_scope", "search_products", "chitchat", "refine_search", "product_details")
+        and d.entity("ordinal") is None
+    ):
         return "refine_search"
-    if d.focus_product and d.text.endswith(("?", "？", "؟")) and intent in ("out_of_scope", "faq", "search_products"):
+    if (
+        d.focus_product
+        and d.text.endswith(("?", "？", "؟"))
+        and intent in ("out_of_scope", "faq", "search_products")
+    ):
         faq_hit = faq.index_for(d.services).rank(d.text, d.lang)
         if not faq_hit or faq_hit[0][1] < faq.MIN_SCORE * 2:
             return "product_question"

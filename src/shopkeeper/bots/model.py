@@ -44,13 +44,27 @@ class Item:
     variant_id: str | None = None  # set when the product has a single variant
 
     def to_json(self) -> dict[str, Any]:
-        return {"p": self.product_id, "t": self.title, "m": self.price_minor, "c": self.currency,
-                "col": self.colors, "b": self.brand, "v": self.variant_id}
+        return {
+            "p": self.product_id,
+            "t": self.title,
+            "m": self.price_minor,
+            "c": self.currency,
+            "col": self.colors,
+            "b": self.brand,
+            "v": self.variant_id,
+        }
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Item:
-        return cls(str(d["p"]), str(d.get("t", "")), int(d.get("m", 0)), str(d.get("c", "EUR")),
-                   list(d.get("col") or []), d.get("b"), d.get("v"))
+        return cls(
+            str(d["p"]),
+            str(d.get("t", "")),
+            int(d.get("m", 0)),
+            str(d.get("c", "EUR")),
+            list(d.get("col") or []),
+            d.get("b"),
+            d.get("v"),
+        )
 
 
 def empty_filters() -> dict[str, Any]:

@@ -9,8 +9,20 @@ from rapidfuzz import fuzz
 
 from shopkeeper.bots.model import Item
 
-CHEAPER = ("cheaper", "cheapest", "less expensive", "tańsz", "najtańsz", "lacnejš", "najlacnejš",
-           "أرخص", "الأرخص", "便宜", "更便宜", "最便宜")
+CHEAPER = (
+    "cheaper",
+    "cheapest",
+    "less expensive",
+    "tańsz",
+    "najtańsz",
+    "lacnejš",
+    "najlacnejš",
+    "أرخص",
+    "الأرخص",
+    "便宜",
+    "更便宜",
+    "最便宜",
+)
 PRICIER = ("more expensive", "pricier", "droższ", "najdroższ", "drahš", "najdrahš", "أغلى", "更贵", "最贵")
 
 
@@ -73,9 +85,9 @@ def variant_candidates(variants: list[Any], u: Any, text: str) -> list[Any]:
         said = [val for val in values if f" {val} " in low]
     if not said:
         return list(variants)
-    return [v for v in variants
-            if set(said) <= {str(val).lower() for val in (v.options or {}).values()}] or \
-        [v for v in variants if set(said) & {str(val).lower() for val in (v.options or {}).values()}]
+    return [v for v in variants if set(said) <= {str(val).lower() for val in (v.options or {}).values()}] or [
+        v for v in variants if set(said) & {str(val).lower() for val in (v.options or {}).values()}
+    ]
 
 
 def mentions_option(variants: list[Any], u: Any, text: str) -> bool:

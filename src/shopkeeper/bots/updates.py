@@ -14,7 +14,8 @@ def order_update_reply(order: Any, key: str, language: str) -> Reply:
     reply.text(t(language, key, number=order.number))
     summary = order_summary(order, language)
     if order.tracking_url and key == "order_shipped":
-        summary = summary.model_copy(update={"buttons": [Button(title=t(language, "btn_track"),
-                                                                url=order.tracking_url)]})
+        summary = summary.model_copy(
+            update={"buttons": [Button(title=t(language, "btn_track"), url=order.tracking_url)]}
+        )
     reply.add(summary)
     return reply

@@ -221,7 +221,7 @@ class SearchService:
                 total=len(ranked),
                 relaxed=relaxed,
                 explanation=explanation,
-                did_you_mean=did_you_mean if (did_you_mean and len(ranked) >= 0) else None,
+                did_you_mean=did_you_mean,
                 facets=facets(kept, facts),
             )
         if self.log_searches:

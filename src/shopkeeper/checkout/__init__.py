@@ -36,6 +36,7 @@ from shopkeeper.checkout.services import (
     current_config,
     place_order,
     quote,
+    quote_cart,
     shipping_options,
     start_payment,
 )
@@ -89,7 +90,7 @@ __all__ = [
     "Destination", "OrderNotPayable", "ShippingMethod", "ShippingOption", "ShippingUnavailable",
     "TaxRule", "Totals", "TotalsLine", "ValidationFailed", "Zone", "compute_totals", "configure",
     "current_config", "expire_unpaid", "install", "load_config", "normalize_postcode", "options_for",
-    "parse_config", "place_order", "quote", "refund_sender", "setup", "shipping_options",
+    "parse_config", "place_order", "quote", "quote_cart", "refund_sender", "setup", "shipping_options",
     "start_payment", "sync_discount_codes", "tax_on", "validate_address", "validate_contact",
     "validate_phone", "wire",
 ]

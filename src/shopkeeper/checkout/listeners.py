@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from shopkeeper import cart as carts
-from shopkeeper import inventory, orders, payments
+from shopkeeper import customers, inventory, orders, payments
 from shopkeeper.kernel.db import Database
 from shopkeeper.kernel.events import EventBus
 
@@ -63,6 +63,53 @@ def on_reservation_expired(session: Session, event: inventory.ReservationExpired
         orders.cancel_order(session, order.id, "payment_timeout")
 
 
+def _enrich_profile(session: Session, order_id: str, paid: bool) -> None:
+    order = orders.get_order(session, order_id)
+    if customers.find_customer(session, order.customer_id) is None:
+        return  # an order for a customer id the profile store does not know (imports, tests)
+    try:
+        with session.begin_nested():  # a profile problem must never undo the sale
+            if paid:
+                _record_purchase(session, order)
+            else:
+                _remember_contact(session, order)
+    except customers.CustomerError:
+        log.warning("profile of %s not updated from order %s", order.customer_id, order.number,
+                    exc_info=True)
+
+
+def _remember_contact(session: Session, order: orders.OrderView) -> None:
+    contact, a = order.contact, order.shipping_address
+    customers.update_contact(session, order.customer_id, name=contact.get("name"),
+                             email=contact.get("email"), phone=contact.get("phone"))
+    if a.get("line1") and a.get("city") and a.get("country"):
+        customers.save_address(session, order.customer_id, customers.Address(
+            name=str(a.get("name") or contact.get("name") or ""), line1=str(a["line1"]), city=str(a["city"]),
+            postcode=str(a.get("postcode") or ""), country=str(a["country"]), line2=a.get("line2"),
+            region=a.get("region"), phone=a.get("phone"),
+        ))
+
+
+def _record_purchase(session: Session, order: orders.OrderView) -> None:
+    customers.record_activity(session, order.customer_id, "purchased", {
+        "order_id": order.id, "number": order.number,
+        "product_ids": [ln.product_id for ln in order.lines],
+        "items": [{"product_id": ln.product_id, "variant_id": ln.variant_id, "quantity": ln.quantity}
+                  for ln in order.lines],
+        "total_minor": order.totals.total.amount_minor, "currency": order.currency,
+    })
+
+
+def on_order_placed(session: Session, event: orders.OrderPlaced) -> None:
+    """Remember the shopper's contact and address on their profile for next time."""
+    _enrich_profile(session, event.order_id, paid=False)
+
+
+def on_order_paid(session: Session, event: orders.OrderPaid) -> None:
+    """A purchase is activity the recommendations learn from."""
+    _enrich_profile(session, event.order_id, paid=True)
+
+
 def install(bus: EventBus) -> None:
     """Subscribe checkout's in-transaction listeners (idempotent per bus)."""
     if bus in _installed:
@@ -71,6 +118,8 @@ def install(bus: EventBus) -> None:
     bus.subscribe_in_transaction(payments.PaymentSucceeded, on_payment_succeeded)
     bus.subscribe_in_transaction(payments.PaymentRefunded, on_payment_refunded)
     bus.subscribe_in_transaction(inventory.ReservationExpired, on_reservation_expired)
+    bus.subscribe_in_transaction(orders.OrderPlaced, on_order_placed)
+    bus.subscribe_in_transaction(orders.OrderPaid, on_order_paid)
 
 
 def refund_sender(db: Database, providers: Mapping[str, Any], default: Callable[[], Any] | Any = None) -> Any:
@@ -96,7 +145,15 @@ def refund_sender(db: Database, providers: Mapping[str, Any], default: Callable[
     return handle
 
 
-def expire_unpaid(db: Database) -> int:
-    """Worker job: lapse overdue stock holds (their unpaid orders are cancelled by the listener)."""
-    with db.session() as session:
-        return inventory.expire_reservations(session)
+def expire_unpaid(db: Database, *, max_batches: int = 20) -> int:
+    """Worker job: lapse overdue stock holds (their unpaid orders are cancelled by the listener).
+
+    One short transaction per batch, so a backlog never holds the write lock for long."""
+    total = 0
+    for _ in range(max_batches):
+        with db.session() as session:
+            expired = inventory.expire_reservations(session)
+        total += expired
+        if expired == 0:
+            break
+    return total

@@ -25,7 +25,7 @@ from shopkeeper.checkout.model import (
     options_for,
 )
 from shopkeeper.checkout.validation import Address, Contact
-from shopkeeper.kernel.clock import new_id
+from shopkeeper.kernel.clock import new_id, utcnow
 from shopkeeper.kernel.money import Money
 
 
@@ -102,6 +102,12 @@ def quote(session: Session, cart_id: str, destination: Destination | None = None
     destination we cannot ship to.
     """
     return _quote_cart(session, carts.get_cart(session, cart_id), destination, shipping_method_id, strict)
+
+
+def quote_cart(session: Session, cart: carts.CartView, destination: Destination | None = None,
+               shipping_method_id: str | None = None) -> Totals:
+    """`quote` for a cart view the caller already holds (saves reading the cart twice)."""
+    return _quote_cart(session, cart, destination, shipping_method_id, False)
 
 
 def _quote_cart(session: Session, cart: carts.CartView, destination: Destination | None,
@@ -194,7 +200,7 @@ def place_order(session: Session, cart_id: str, contact: Contact, address: Addre
     with session.begin_nested():
         # stock first: a buyer who loses the race for the last units never takes an order number
         inventory.reserve(session, order_id, [(ln.variant_id, ln.quantity) for ln in cart.lines],
-                          reservation_minutes or cfg.reservation_minutes)
+                          cfg.reservation_minutes if reservation_minutes is None else reservation_minutes)
         order = orders.create_order(session, orders.NewOrder(
             order_id=order_id, customer_id=cart.customer_id, conversation_id=cart.conversation_id,
             cart_id=cart.id, lines=_order_lines(totals), totals=_order_totals(totals),
@@ -214,9 +220,14 @@ def start_payment(session: Session, order_id: str, provider: payments.PaymentPro
     order = orders.get_order(session, order_id)
     if order.status != orders.OrderStatus.AWAITING_PAYMENT:
         raise OrderNotPayable(f"order {order.number} is {order.status}, not awaiting payment")
+    # the payment page must not outlive the stock hold, or a shopper could pay for units let go
+    held_until = inventory.hold_expires_at(session, order.id)
+    minutes = int((held_until - utcnow()).total_seconds() // 60) if held_until else 0
+    if minutes < 1:
+        raise OrderNotPayable(f"the reservation for order {order.number} has run out; please order again")
     view = payments.create_payment(
         session, provider, order.totals.total, order.id, f"Order {order.number}",
-        order.contact.get("email"), return_url, methods, language=language,
+        order.contact.get("email"), return_url, methods, language=language, ttl_minutes=minutes,
     )
     orders.attach_payment(session, order.id, view.id)
     return view

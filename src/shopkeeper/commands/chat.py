@@ -70,13 +70,22 @@ def render(reply: dict[str, Any], pressable: list[tuple[str, str]]) -> None:
             if part.get("buttons"):
                 console.print("   " + _buttons(part, pressable))
         elif kind == "order_summary":
-            console.print(Panel(_lines_table(part), title=f"#{part['number']} · {part['status_text']}",
-                                subtitle=part["total_text"]))
+            console.print(
+                Panel(
+                    _lines_table(part),
+                    title=f"#{part['number']} · {part['status_text']}",
+                    subtitle=part["total_text"],
+                )
+            )
             if part.get("buttons"):
                 console.print("   " + _buttons(part, pressable))
         elif kind == "payment_request":
-            console.print(Panel(f"{part['amount_text']}\n{part['url']}\n[dim]/approve · /decline · /instalments[/]",
-                                title="💳"))
+            console.print(
+                Panel(
+                    f"{part['amount_text']}\n{part['url']}\n[dim]/approve · /decline · /instalments[/]",
+                    title="💳",
+                )
+            )
 
 
 def _settle(services: Any, payment_id: str, command: str) -> None:
@@ -85,16 +94,18 @@ def _settle(services: Any, payment_id: str, command: str) -> None:
     provider = services.payment_provider
     with services.db.session() as session:
         view = payments.get_payment(session, payment_id)
-    event = provider.build_event(payment_id, DEMO_OUTCOMES[command], view.amount, "card",
-                                 3 if command == "/instalments" else None)
+    event = provider.build_event(
+        payment_id, DEMO_OUTCOMES[command], view.amount, "card", 3 if command == "/instalments" else None
+    )
     body, headers = provider.signed_request(event)
     payments.handle_webhook(services.db, provider, body, headers)
 
 
 @app.command("chat")
 def chat(
-    language: str = typer.Option("en", help="Language to start in (en, pl, ar, zh, sk); the bot follows "
-                                            "the language you write in."),
+    language: str = typer.Option(
+        "en", help="Language to start in (en, pl, ar, zh, sk); the bot follows the language you write in."
+    ),
     data_dir: Path = typer.Option(Path("./shopkeeper-data"), help="Where the SQLite database lives."),
     database_url: str = typer.Option("", help="Use this database instead of the embedded SQLite."),
     visitor: str = typer.Option("terminal", help="Who you are to the shop (a web chat visitor id)."),
@@ -133,9 +144,17 @@ def chat(
                 text, payload = pressable[int(text) - 1]
             elif text.startswith("/"):
                 payload = text
-            conversations.receive_turn(services, InboundMessage(
-                channel="webchat", sender_id=visitor, message_id=new_id("cli"), text=text, payload=payload,
-                locale_hint=hint))
+            conversations.receive_turn(
+                services,
+                InboundMessage(
+                    channel="webchat",
+                    sender_id=visitor,
+                    message_id=new_id("cli"),
+                    text=text,
+                    payload=payload,
+                    locale_hint=hint,
+                ),
+            )
             hint = None  # after the first message the bot follows the language written in
         with services.db.session() as session:
             customer_conv = _conversation(session, visitor)

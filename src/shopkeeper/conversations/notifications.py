@@ -7,7 +7,6 @@ import copy
 from typing import Any
 
 from sqlalchemy.orm import Session
-
 from sqlalchemy.orm.attributes import flag_modified
 
 from shopkeeper import orders

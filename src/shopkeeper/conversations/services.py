@@ -37,19 +37,35 @@ SYNCHRONOUS_CHANNELS = frozenset({"webchat", "cli"})
 
 def _conv_view(row: ConversationRow) -> ConversationView:
     return ConversationView(
-        id=row.id, customer_id=row.customer_id, channel=row.channel, channel_account=row.channel_account,
-        external_id=row.external_id, owner=row.owner, agent_id=row.agent_id,
-        handoff_reason=row.handoff_reason, waiting_since=row.waiting_since, language=row.language,
-        last_inbound_at=row.last_inbound_at, created_at=row.created_at, updated_at=row.updated_at,
+        id=row.id,
+        customer_id=row.customer_id,
+        channel=row.channel,
+        channel_account=row.channel_account,
+        external_id=row.external_id,
+        owner=row.owner,
+        agent_id=row.agent_id,
+        handoff_reason=row.handoff_reason,
+        waiting_since=row.waiting_since,
+        language=row.language,
+        last_inbound_at=row.last_inbound_at,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
         state=dict(row.state or {}),
     )
 
 
 def _msg_view(row: MessageRow) -> MessageView:
     return MessageView(
-        id=row.id, conversation_id=row.conversation_id, direction="in" if row.direction == "in" else "out",
-        sender=row.sender, text=row.text, payload=row.payload, reply=row.reply, status=row.status,
-        agent_id=row.agent_id, created_at=row.created_at,
+        id=row.id,
+        conversation_id=row.conversation_id,
+        direction="in" if row.direction == "in" else "out",
+        sender=row.sender,
+        text=row.text,
+        payload=row.payload,
+        reply=row.reply,
+        status=row.status,
+        agent_id=row.agent_id,
+        created_at=row.created_at,
     )
 
 
@@ -73,21 +89,33 @@ def find_conversation(
 
 
 def _find_row(session: Session, customer_id: str, channel: str, account: str) -> ConversationRow | None:
-    return session.scalar(select(ConversationRow).where(
-        ConversationRow.customer_id == customer_id, ConversationRow.channel == channel,
-        ConversationRow.channel_account == account,
-    ))
+    return session.scalar(
+        select(ConversationRow).where(
+            ConversationRow.customer_id == customer_id,
+            ConversationRow.channel == channel,
+            ConversationRow.channel_account == account,
+        )
+    )
 
 
-def _open_row(session: Session, customer_id: str, channel: str, external_id: str, account: str,
-              language: str | None) -> ConversationRow:
+def _open_row(
+    session: Session, customer_id: str, channel: str, external_id: str, account: str, language: str | None
+) -> ConversationRow:
     row = _find_row(session, customer_id, channel, account)
     if row is not None:
         return row
     now = utcnow()
     row = ConversationRow(
-        id=new_id("cnv"), customer_id=customer_id, channel=channel, channel_account=account,
-        external_id=external_id, owner=BOT, state={}, language=language, created_at=now, updated_at=now,
+        id=new_id("cnv"),
+        customer_id=customer_id,
+        channel=channel,
+        channel_account=account,
+        external_id=external_id,
+        owner=BOT,
+        state={},
+        language=language,
+        created_at=now,
+        updated_at=now,
     )
     try:
         with session.begin_nested():  # two first messages at once must make one thread
@@ -100,14 +128,21 @@ def _open_row(session: Session, customer_id: str, channel: str, external_id: str
     return row
 
 
-def open_conversation(session: Session, customer_id: str, channel: str, external_id: str,
-                      channel_account: str = "default", language: str | None = None) -> ConversationView:
+def open_conversation(
+    session: Session,
+    customer_id: str,
+    channel: str,
+    external_id: str,
+    channel_account: str = "default",
+    language: str | None = None,
+) -> ConversationView:
     """The customer's thread on this channel account, created on first contact."""
     return _conv_view(_open_row(session, customer_id, channel, external_id, channel_account, language))
 
 
-def list_conversations(session: Session, owner: str | None = None, agent_id: str | None = None,
-                       limit: int = 100) -> list[ConversationView]:
+def list_conversations(
+    session: Session, owner: str | None = None, agent_id: str | None = None, limit: int = 100
+) -> list[ConversationView]:
     """Threads for the agent desk: waiting ones oldest first, the others most recent first."""
     q = select(ConversationRow)
     if owner:
@@ -121,8 +156,9 @@ def list_conversations(session: Session, owner: str | None = None, agent_id: str
     return [_conv_view(r) for r in session.scalars(q.limit(limit))]
 
 
-def history(session: Session, conversation_id: str, after: str | None = None,
-            limit: int = 500) -> list[MessageView]:
+def history(
+    session: Session, conversation_id: str, after: str | None = None, limit: int = 500
+) -> list[MessageView]:
     """Messages of the thread in order; `after` is a message id (ids sort by time)."""
     q = select(MessageRow).where(MessageRow.conversation_id == conversation_id)
     if after:
@@ -131,20 +167,38 @@ def history(session: Session, conversation_id: str, after: str | None = None,
 
 
 # -- outbound -----------------------------------------------------------------------------------
-def _store_reply(session: Session, conv: ConversationRow, reply: Reply, in_reply_to: str | None,
-                 status: str = "queued") -> MessageRow:
+def _store_reply(
+    session: Session, conv: ConversationRow, reply: Reply, in_reply_to: str | None, status: str = "queued"
+) -> MessageRow:
     now = utcnow()
     body = reply.model_dump(mode="json")
     row = MessageRow(
-        id=new_id("msg"), conversation_id=conv.id, direction="out", sender=reply.sender,
-        agent_id=reply.agent_id, text=_plain_text(reply), payload=None, reply=body, inbound_key=None,
-        in_reply_to=in_reply_to, provider_message_id=None, status=status, status_at=now, created_at=now,
+        id=new_id("msg"),
+        conversation_id=conv.id,
+        direction="out",
+        sender=reply.sender,
+        agent_id=reply.agent_id,
+        text=_plain_text(reply),
+        payload=None,
+        reply=body,
+        inbound_key=None,
+        in_reply_to=in_reply_to,
+        provider_message_id=None,
+        status=status,
+        status_at=now,
+        created_at=now,
     )
     session.add(row)
     outbox.enqueue(
-        session, f"channel.{conv.channel}", conv.external_id,
-        {"conversation_id": conv.id, "message_id": row.id, "channel_account": conv.channel_account,
-         "reply": body},
+        session,
+        f"channel.{conv.channel}",
+        conv.external_id,
+        {
+            "conversation_id": conv.id,
+            "message_id": row.id,
+            "channel_account": conv.channel_account,
+            "reply": body,
+        },
         dedupe_key=f"msg:{row.id}",
     )
     record_event(session, MessageStored(conv.id, row.id, "out", reply.sender))
@@ -209,16 +263,33 @@ def receive_turn(services: Any, inbound: InboundMessage) -> Turn:
         replayed = _replay(session, key)
         if replayed is not None:
             return replayed
-        customer = customers.resolve_customer(session, inbound.channel, inbound.sender_id,
-                                              inbound.profile_name)
-        conv = _open_row(session, customer.id, inbound.channel, inbound.sender_id,
-                         inbound.channel_account, inbound.locale_hint or customer.language)
+        customer = customers.resolve_customer(
+            session, inbound.channel, inbound.sender_id, inbound.profile_name
+        )
+        conv = _open_row(
+            session,
+            customer.id,
+            inbound.channel,
+            inbound.sender_id,
+            inbound.channel_account,
+            inbound.locale_hint or customer.language,
+        )
         now = utcnow()
         row = MessageRow(
-            id=new_id("msg"), conversation_id=conv.id, direction="in", sender="shopper", agent_id=None,
-            text=inbound.text[:4000] if inbound.text else None, payload=(inbound.payload or None),
-            reply=None, inbound_key=key, in_reply_to=None, provider_message_id=inbound.message_id,
-            status="received", status_at=now, created_at=now,
+            id=new_id("msg"),
+            conversation_id=conv.id,
+            direction="in",
+            sender="shopper",
+            agent_id=None,
+            text=inbound.text[:4000] if inbound.text else None,
+            payload=(inbound.payload or None),
+            reply=None,
+            inbound_key=key,
+            in_reply_to=None,
+            provider_message_id=inbound.message_id,
+            status="received",
+            status_at=now,
+            created_at=now,
         )
         try:
             with session.begin_nested():
@@ -238,14 +309,28 @@ def receive_turn(services: Any, inbound: InboundMessage) -> Turn:
         return Turn(conv.id, conv.owner, replies, ids)
 
 
-def _run_bot(services: Any, session: Session, conv: ConversationRow, customer: customers.Customer,
-             inbound: InboundMessage) -> list[Reply]:
+def _run_bot(
+    services: Any,
+    session: Session,
+    conv: ConversationRow,
+    customer: customers.Customer,
+    inbound: InboundMessage,
+) -> list[Reply]:
     from shopkeeper import bots
 
-    turn = bots.respond(services, session, bots.BotContext(
-        conversation_id=conv.id, customer_id=customer.id, channel=conv.channel,
-        language=conv.language, state=copy.deepcopy(conv.state or {}), customer_name=customer.name,
-    ), inbound)
+    turn = bots.respond(
+        services,
+        session,
+        bots.BotContext(
+            conversation_id=conv.id,
+            customer_id=customer.id,
+            channel=conv.channel,
+            language=conv.language,
+            state=copy.deepcopy(conv.state or {}),
+            customer_name=customer.name,
+        ),
+        inbound,
+    )
     conv.state = turn.state
     flag_modified(conv, "state")  # nested JSON changes are invisible to SQLAlchemy otherwise
     if turn.language and turn.language != conv.language:
@@ -271,7 +356,9 @@ def _to_waiting(session: Session, conv: ConversationRow, reason: str, note: str 
         record_event(session, OwnerChanged(conv.id, conv.customer_id, WAITING, None, reason))
 
 
-def request_handoff(session: Session, conversation_id: str, reason: str, note: str | None = None) -> ConversationView:
+def request_handoff(
+    session: Session, conversation_id: str, reason: str, note: str | None = None
+) -> ConversationView:
     """Queue the thread for an agent; the bot stays silent from now on."""
     conv = _row(session, conversation_id)
     _to_waiting(session, conv, reason, note)
@@ -279,7 +366,9 @@ def request_handoff(session: Session, conversation_id: str, reason: str, note: s
     return _conv_view(conv)
 
 
-def assign_agent(session: Session, conversation_id: str, agent_id: str, *, take_over: bool = False) -> ConversationView:
+def assign_agent(
+    session: Session, conversation_id: str, agent_id: str, *, take_over: bool = False
+) -> ConversationView:
     """Give the thread to an agent: from the queue, or (take_over) straight from the bot or a colleague."""
     conv = _row(session, conversation_id)
     if conv.owner == AGENT and conv.agent_id != agent_id and not take_over:

@@ -10,11 +10,11 @@ import json
 import random
 import re
 import unicodedata
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import Any
 
-from shopkeeper.demo import kinds_fashion, kinds_home, kinds_outdoor, kinds_tech
+from shopkeeper.demo import kinds_bags, kinds_clothing, kinds_fashion, kinds_home, kinds_outdoor, kinds_tech
 from shopkeeper.demo.images import product_svg
 from shopkeeper.demo.kinds import Kind
 from shopkeeper.demo.reviews import write_reviews
@@ -40,7 +40,12 @@ IMAGE_DIR = DEMO_DIR.parent / "web" / "static" / "demo" / "img"
 IMAGE_URL = "/static/demo/img"
 CURRENCY = "EUR"
 ALL_KINDS: tuple[Kind, ...] = (
-    kinds_fashion.KINDS + kinds_tech.KINDS + kinds_home.KINDS + kinds_outdoor.KINDS
+    kinds_fashion.KINDS
+    + kinds_clothing.KINDS
+    + kinds_tech.KINDS
+    + kinds_home.KINDS
+    + kinds_outdoor.KINDS
+    + kinds_bags.KINDS
 )
 _CONDITION = re.compile(r"^(\w+)=(\w+):")
 _BOOLEAN_FACTS = ("waterproof", "warm", "noise_cancelling")
@@ -73,13 +78,15 @@ def _english_description(kind: Kind, ctx: dict[str, str], colors: list[str], siz
         if match:
             if ctx.get(match.group(1)) != match.group(2):
                 continue
-            template = template[match.end():]
+            template = template[match.end() :]
         sentences.append(template.format(**ctx))
     if len(colors) > 1 or kind.color_count[1] > 1:
         sentences.append("Colours: " + ", ".join(COLOR_NAMES[c]["en"] for c in colors) + ".")
     if sizes:
         label = _size_label(kind)
-        sentences.append(f"{label}: {sizes[0]}-{sizes[-1]}." if len(sizes) > 2 else f"{label}: {', '.join(sizes)}.")
+        sentences.append(
+            f"{label}: {sizes[0]}-{sizes[-1]}." if len(sizes) > 2 else f"{label}: {', '.join(sizes)}."
+        )
     return _articles(" ".join(sentences))
 
 
@@ -130,12 +137,15 @@ def _facts(attrs: dict[str, str], language: str) -> list[str]:
     return facts
 
 
-def _translations(kind: Kind, brand: str, model: str, material: str, attrs: dict[str, str],
-                  colors: list[str]) -> dict[str, dict[str, str]]:
+def _translations(
+    kind: Kind, brand: str, model: str, material: str, attrs: dict[str, str], colors: list[str]
+) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     for lang in LANGUAGES:
         noun, gender = kind.names[lang]
-        adj = adjective(kind.adjective, lang, gender) if kind.adjective and _uses_adjective(kind, attrs) else ""
+        adj = (
+            adjective(kind.adjective, lang, gender) if kind.adjective and _uses_adjective(kind, attrs) else ""
+        )
         if lang == "zh" and adj and adj in noun:
             adj = ""
         if lang in ("pl", "sk"):
@@ -147,8 +157,11 @@ def _translations(kind: Kind, brand: str, model: str, material: str, attrs: dict
         else:
             phrase = f"{adj}{noun}"
             title = f"{brand} {model} {phrase}"
-        parts = [BRAND_FRAME[lang].format(name=_cap(phrase), brand=brand),
-                 MATERIAL_LABEL[lang].format(v=MATERIALS[material][lang]), *_facts(attrs, lang)]
+        parts = [
+            BRAND_FRAME[lang].format(name=_cap(phrase), brand=brand),
+            MATERIAL_LABEL[lang].format(v=MATERIALS[material][lang]),
+            *_facts(attrs, lang),
+        ]
         if colors:
             names = LIST_SEPARATOR[lang].join(COLOR_NAMES[c][lang] for c in colors)
             parts.append(COLORS_LABEL[lang].format(v=names))
@@ -165,27 +178,41 @@ def _stock(rng: random.Random, pinned: bool) -> int:
     return rng.randint(4, 40)
 
 
-def _variants(kind: Kind, number: int, price: Decimal, compare_at: Decimal | None, colors: list[str],
-              sizes: list[str], weight: int, rng: random.Random, pinned: bool) -> list[dict[str, Any]]:
+def _variants(
+    kind: Kind,
+    number: int,
+    price: Decimal,
+    compare_at: Decimal | None,
+    colors: list[str],
+    sizes: list[str],
+    weight: int,
+    rng: random.Random,
+    pinned: bool,
+) -> list[dict[str, Any]]:
     variants = []
+    size_list: list[str | None] = [*sizes] or [None]
     for color in colors:
-        for size in sizes or [None]:
+        for size in size_list:
             extra = Decimal(kind.size_prices.get(size or "", 0))
             options = {kind.option: size, "color": color} if size else {"color": color}
             grams = weight
             if size and size.isdigit() and kind.sizes and kind.sizes[0] == "36":
-                grams = round(weight * (1 + (int(size) - 42) * 0.03), -1)
+                # a shoe gets 3 % heavier per EU size above 42 (lighter below), to the nearest 10 g
+                scaled = Decimal(weight) * (1 + Decimal(int(size) - 42) * Decimal("0.03"))
+                grams = int(scaled.quantize(Decimal("1E1"), rounding=ROUND_HALF_EVEN))
             sku_size = f"-{slugify(size).upper()}" if size else ""
-            variants.append({
-                "sku": f"SK{number:04d}-{color.upper()}{sku_size}",
-                "title": " / ".join(x for x in (size, COLOR_NAMES[color]["en"]) if x),
-                "options": options,
-                "price": str(price + extra),  # both Decimal("0.01")-quantized: "19.00", never "19"
-                "currency": CURRENCY,
-                "compare_at": str(compare_at + extra) if compare_at is not None else None,
-                "weight_g": int(grams),
-                "stock": _stock(rng, pinned),
-            })
+            variants.append(
+                {
+                    "sku": f"SK{number:04d}-{color.upper()}{sku_size}",
+                    "title": " / ".join(x for x in (size, COLOR_NAMES[color]["en"]) if x),
+                    "options": options,
+                    "price": str(price + extra),  # both Decimal("0.01")-quantized: "19.00", never "19"
+                    "currency": CURRENCY,
+                    "compare_at": str(compare_at + extra) if compare_at is not None else None,
+                    "weight_g": int(grams),
+                    "stock": _stock(rng, pinned),
+                }
+            )
     return variants
 
 
@@ -194,7 +221,7 @@ def _pick_sizes(kind: Kind, rng: random.Random) -> list[str]:
         return []
     span = min(len(kind.sizes), rng.randint(*kind.size_span))
     start = rng.randint(0, len(kind.sizes) - span)
-    return list(kind.sizes[start:start + span])
+    return list(kind.sizes[start : start + span])
 
 
 def _model_name(kind: Kind, rng: random.Random) -> str:
@@ -221,10 +248,18 @@ def make_product(kind: Kind, index: int, number: int, rng: random.Random, used: 
     price = _price(int(pin.get("price") or rng.randint(*kind.price)), rng)
     compare_at = None
     if rng.random() < 0.22:
-        compare_at = (price * Decimal(rng.choice(("1.2", "1.25", "1.3", "1.4")))).quantize(Decimal(1)) - Decimal("0.01")
+        compare_at = (price * Decimal(rng.choice(("1.2", "1.25", "1.3", "1.4")))).quantize(
+            Decimal(1)
+        ) - Decimal("0.01")
     weight = round(rng.randint(*kind.weight_g), -1) or kind.weight_g[0]
-    ctx = {"brand": brand, "model": model, "material": MATERIALS[material]["en"], "weight": str(weight),
-           "noun": kind.noun.lower(), **attrs}
+    ctx = {
+        "brand": brand,
+        "model": model,
+        "material": MATERIALS[material]["en"],
+        "weight": str(weight),
+        "noun": kind.noun.lower(),
+        **attrs,
+    }
     handle = slugify(title)
     attributes = {"material": MATERIALS[material]["en"], **{k: v for k, v in attrs.items() if v != "none"}}
     quality = rng.choice((3.2, 3.8, 4.2, 4.5, 4.5, 4.8))
@@ -275,7 +310,9 @@ def pictures(records: list[dict[str, Any]]) -> dict[str, str]:
 
 def write(catalog_path: Path = CATALOG_PATH, image_dir: Path = IMAGE_DIR, seed: int = SEED) -> int:
     records = build(seed)
-    catalog_path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    catalog_path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
     image_dir.mkdir(parents=True, exist_ok=True)
     images = pictures(records)
     for stale in image_dir.glob("*.svg"):

@@ -14,6 +14,7 @@ UNSURE = "unsure"  # the bot could not answer (e.g. a product question without e
 HIGH_VALUE = "high_value_cart"  # the cart is worth more than the merchant's threshold
 REASONS: tuple[str, ...] = (ASKED, OUT_OF_SCOPE, UNSURE, HIGH_VALUE)
 
+DEFAULT_HIGH_VALUE = Money(100_000, "EUR")  # carts above 1,000 EUR get a person
 OUT_OF_SCOPE_STREAK = 2
 UNSURE_CONFIDENCE = 0.35
 
@@ -29,7 +30,7 @@ DEFAULT_MAX_DISCOUNT_PERCENT: dict[str, Decimal] = {
 class HandoffPolicy:
     """A merchant's escalation settings."""
 
-    high_value_threshold: Money | None = Money(100_000, "EUR")
+    high_value_threshold: Money | None = DEFAULT_HIGH_VALUE
     out_of_scope_streak: int = OUT_OF_SCOPE_STREAK
     unsure_confidence: float = UNSURE_CONFIDENCE
 
@@ -51,8 +52,10 @@ def escalation_reason(
         return UNSURE
     threshold = policy.high_value_threshold
     if (
-        cart_total is not None and threshold is not None
-        and cart_total.currency == threshold.currency and cart_total > threshold
+        cart_total is not None
+        and threshold is not None
+        and cart_total.currency == threshold.currency
+        and cart_total > threshold
     ):
         return HIGH_VALUE
     return None

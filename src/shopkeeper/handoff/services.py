@@ -35,8 +35,18 @@ class TicketView:
 
 
 def _view(t: HandoffTicket) -> TicketView:
-    return TicketView(t.id, t.conversation_id, t.customer_id, t.reason, t.note, t.status, t.agent_id,
-                      t.requested_at, t.assigned_at, t.closed_at)
+    return TicketView(
+        t.id,
+        t.conversation_id,
+        t.customer_id,
+        t.reason,
+        t.note,
+        t.status,
+        t.agent_id,
+        t.requested_at,
+        t.assigned_at,
+        t.closed_at,
+    )
 
 
 def _open_ticket_row(session: Session, conversation_id: str) -> HandoffTicket | None:
@@ -47,17 +57,24 @@ def _open_ticket_row(session: Session, conversation_id: str) -> HandoffTicket | 
     )
 
 
-def open_ticket(session: Session, conversation_id: str, customer_id: str, reason: str,
-                note: str | None = None) -> TicketView:
+def open_ticket(
+    session: Session, conversation_id: str, customer_id: str, reason: str, note: str | None = None
+) -> TicketView:
     """Queue the conversation for an agent; an already open ticket is kept (one per conversation)."""
     if reason not in REASONS:
         raise UnknownReason(f"unknown handoff reason {reason!r}")
     existing = _open_ticket_row(session, conversation_id)
     if existing is not None:
         return _view(existing)
-    row = HandoffTicket(id=new_id("hof"), conversation_id=conversation_id, customer_id=customer_id,
-                        reason=reason, note=(note or None) and note[:2000], status=WAITING,
-                        requested_at=utcnow())
+    row = HandoffTicket(
+        id=new_id("hof"),
+        conversation_id=conversation_id,
+        customer_id=customer_id,
+        reason=reason,
+        note=(note or None) and note[:2000],
+        status=WAITING,
+        requested_at=utcnow(),
+    )
     session.add(row)
     session.flush()
     return _view(row)
@@ -72,9 +89,15 @@ def assign_ticket(session: Session, conversation_id: str, customer_id: str, agen
     """An agent takes the conversation (opening a ticket if they took it over unasked)."""
     row = _open_ticket_row(session, conversation_id)
     if row is None:
-        row = HandoffTicket(id=new_id("hof"), conversation_id=conversation_id, customer_id=customer_id,
-                            reason="asked", note="taken over by an agent", status=WAITING,
-                            requested_at=utcnow())
+        row = HandoffTicket(
+            id=new_id("hof"),
+            conversation_id=conversation_id,
+            customer_id=customer_id,
+            reason="asked",
+            note="taken over by an agent",
+            status=WAITING,
+            requested_at=utcnow(),
+        )
         session.add(row)
     row.status, row.agent_id, row.assigned_at = ASSIGNED, agent_id, utcnow()
     session.flush()
@@ -94,8 +117,10 @@ def close_ticket(session: Session, conversation_id: str) -> TicketView | None:
 def waiting_queue(session: Session, limit: int = 100) -> list[TicketView]:
     """Tickets waiting for an agent, oldest first (the order agents should pick them up)."""
     rows = session.scalars(
-        select(HandoffTicket).where(HandoffTicket.status == WAITING)
-        .order_by(HandoffTicket.requested_at).limit(limit)
+        select(HandoffTicket)
+        .where(HandoffTicket.status == WAITING)
+        .order_by(HandoffTicket.requested_at)
+        .limit(limit)
     )
     return [_view(r) for r in rows]
 

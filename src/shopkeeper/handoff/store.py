@@ -1,4 +1,6 @@
-"""The waiting queue (one ticket per escalation) and agent authority rows; only handoff.services imports this."""
+"""The waiting queue (one ticket per escalation) and agent authority rows.
+
+Only handoff.services imports this."""
 
 from __future__ import annotations
 

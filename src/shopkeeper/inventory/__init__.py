@@ -9,6 +9,7 @@ from shopkeeper.inventory.services import (
     available,
     convert,
     expire_reservations,
+    hold_expires_at,
     release,
     reservations_of,
     reserve,
@@ -18,6 +19,18 @@ from shopkeeper.inventory.services import (
 )
 
 __all__ = [
-    "InvalidQuantity", "InventoryError", "OutOfStock", "ReservationExpired", "available", "convert",
-    "expire_reservations", "release", "reservations_of", "reserve", "restock", "set_stock", "stock_level",
+    "InvalidQuantity",
+    "InventoryError",
+    "OutOfStock",
+    "ReservationExpired",
+    "available",
+    "convert",
+    "expire_reservations",
+    "hold_expires_at",
+    "release",
+    "reservations_of",
+    "reserve",
+    "restock",
+    "set_stock",
+    "stock_level",
 ]

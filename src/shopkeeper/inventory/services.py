@@ -210,6 +210,14 @@ def reservations_of(session: Session, reference: str) -> dict[str, int]:
     return {str(status): int(qty) for status, qty in rows}
 
 
+def hold_expires_at(session: Session, reference: str) -> datetime | None:
+    """When the earliest active hold of `reference` lapses (None: nothing is held)."""
+    return session.scalar(
+        select(func.min(Reservation.expires_at))
+        .where(Reservation.reference == reference, Reservation.status == ACTIVE)
+    )
+
+
 def stock_level(session: Session, variant_id: str) -> tuple[int, int]:
     """(on_hand, reserved) of a variant; (0, 0) if it has no stock row."""
     row = session.execute(

@@ -8,10 +8,11 @@ models, the most recent ones teach the weights); then the base models are refitt
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from shopkeeper.recommendations.clicks import ClickLog, FloatArray, IntArray, SessionIndex, top_n
 from shopkeeper.recommendations.rules import AssociationRules, Rules, SequentialRules
@@ -26,8 +27,10 @@ FEATURES = (
 
 @dataclass(frozen=True)
 class BlendConfig:
-    knn: VSKNNConfig = VSKNNConfig()
-    knn2: VSKNNConfig = VSKNNConfig(k=100, weighting="div", weighting_score="quadratic", idf_weighting=1.0)
+    knn: VSKNNConfig = field(default_factory=VSKNNConfig)
+    # a second, sharper neighbourhood: fewer neighbours, steeper score decay
+    knn2: VSKNNConfig = field(default_factory=lambda: VSKNNConfig(
+        k=100, weighting="div", weighting_score="quadratic", idf_weighting=1.0))
     knn_candidates: int = 100
     rule_candidates: int = 30
     tune_share: float = 0.25
@@ -94,7 +97,11 @@ class SessionBlend:
             max_iter=cfg.trees, learning_rate=cfg.learning_rate, max_leaf_nodes=cfg.leaves,
             min_samples_leaf=cfg.min_leaf, l2_regularization=1.0, random_state=cfg.seed,
         )
-        return model.fit(np.concatenate(rows), np.concatenate(labels))
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1):  # OpenMP spinning on a shared 2-core box costs seconds
+            model.fit(np.concatenate(rows), np.concatenate(labels))
+        return Forest.from_sklearn(model)
 
     # -- serving --------------------------------------------------------------------------------
     def features(self, history: Sequence[int]) -> tuple[IntArray, FloatArray]:
@@ -140,12 +147,51 @@ class SessionBlend:
         if not history:
             return np.zeros(0, dtype=np.int64)
         cands, feats = self.features(history)
-        if self.ranker is None:
-            scores = feats[:, FEATURES.index("vsknn")]
-        else:
-            scores = self.ranker.predict_proba(feats)[:, 1]
+        scores = feats[:, FEATURES.index("vsknn")] if self.ranker is None else self.ranker.raw(feats)
         order = np.lexsort([cands, -scores])[:n]
         return cands[order]
+
+
+@dataclass(frozen=True)
+class Forest:
+    """A fitted boosted-tree ranker as flat numpy arrays, scored without sklearn (fast, no threads)."""
+
+    feature: IntArray
+    threshold: FloatArray
+    left: IntArray
+    right: IntArray
+    leaf: NDArray[np.bool_]
+    value: FloatArray
+    roots: IntArray
+    depth: int
+
+    @classmethod
+    def from_sklearn(cls, model: Any) -> Forest:
+        parts, roots, offset, depth = [], [], 0, 0
+        for (tree,) in model._predictors:
+            nodes = tree.nodes
+            parts.append((nodes, offset))
+            roots.append(offset)
+            offset += nodes.shape[0]
+            depth = max(depth, int(nodes["depth"].max()))
+        cat = np.concatenate([n for n, _ in parts])
+        shift = np.concatenate([np.full(n.shape[0], o) for n, o in parts])
+        return cls(
+            feature=cat["feature_idx"].astype(np.int64), threshold=cat["num_threshold"].astype(np.float64),
+            left=(cat["left"] + shift).astype(np.int64), right=(cat["right"] + shift).astype(np.int64),
+            leaf=cat["is_leaf"].astype(bool), value=cat["value"].astype(np.float64),
+            roots=np.array(roots, dtype=np.int64), depth=depth,
+        )
+
+    def raw(self, x: FloatArray) -> FloatArray:
+        """Sum of leaf values per row (monotone in the predicted probability)."""
+        node = np.broadcast_to(self.roots, (x.shape[0], self.roots.shape[0])).copy()
+        rows = np.arange(x.shape[0])[:, None]
+        for _ in range(self.depth):
+            go_left = x[rows, self.feature[node]] <= self.threshold[node]
+            step = np.where(go_left, self.left[node], self.right[node])
+            node = np.where(self.leaf[node], node, step)
+        return np.asarray(self.value[node].sum(axis=1))
 
 
 def first_order(log: ClickLog, index: SessionIndex) -> tuple[FloatArray, Rules]:

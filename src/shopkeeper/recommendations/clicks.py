@@ -119,9 +119,9 @@ class SessionIndex:
         last_time = np.array([log.times[e - 1] for _, e in runs], dtype=np.float64)
         pairs = np.unique(row_session * len(item_ids) + dense_items)
         p_sess, p_item = pairs // len(item_ids), pairs % len(item_ids)
-        s_indptr = np.concatenate([[0], np.cumsum(np.bincount(p_sess, minlength=n_sessions))]).astype(np.int64)
+        s_indptr = _indptr(p_sess, n_sessions)
         by_item = np.lexsort([p_sess, p_item])
-        i_indptr = np.concatenate([[0], np.cumsum(np.bincount(p_item, minlength=len(item_ids)))]).astype(np.int64)
+        i_indptr = _indptr(p_item, len(item_ids))
         return cls(
             item_ids=item_ids.astype(np.int64),
             item_of={int(r): k for k, r in enumerate(item_ids.tolist())},
@@ -142,3 +142,7 @@ def top_n(scores: FloatArray, n: int) -> IntArray:
         positive = positive[part]
     order = np.lexsort([positive, -scores[positive]])
     return positive[order].astype(np.int64)
+
+
+def _indptr(keys: IntArray, n: int) -> IntArray:
+    return np.concatenate([[0], np.cumsum(np.bincount(keys, minlength=n))]).astype(np.int64)

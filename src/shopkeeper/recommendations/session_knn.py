@@ -103,8 +103,8 @@ class VSKNN:
             step_all[ix.postings(history[length - back])] = back
         decay = np.array([step_decay(cfg.weighting_score, int(s)) for s in step_all[nb]])
         flat, wts = gather(ix, nb, sims * decay)
-        out = np.bincount(flat, weights=wts, minlength=ix.n_items)
-        return out * (1.0 + self.idf * cfg.idf_weighting)
+        summed = np.bincount(flat, weights=wts, minlength=ix.n_items).astype(np.float64)
+        return np.asarray(summed * (1.0 + self.idf * cfg.idf_weighting))
 
     def recommend(self, history: Sequence[int], n: int = 20) -> IntArray:
         return top_n(self.scores(history), n)

@@ -229,3 +229,43 @@ def test_placing_with_a_stale_cart_version_is_refused(shop: Database, make_varia
         checkout.place_order(s, cid, CONTACT, ADDRESS, "sk_courier", expected_version=version)
     with shop.session() as s:
         assert inventory.available(s, [vid]) == {vid: 5}
+
+
+def test_a_known_shopper_profile_learns_the_address_and_the_purchase(
+    shop: Database, make_variant: MakeVariant, provider: DemoPaymentProvider
+) -> None:
+    from shopkeeper import customers
+
+    with shop.session() as s:
+        shopper = customers.resolve_customer(s, "webchat", "visitor-42").id
+    order = place(shop, filled_cart(shop, make_variant(stock=2), customer=shopper))
+    with shop.session() as s:
+        payment = checkout.start_payment(s, order.id, provider, "http://shop.test/done")
+    pay(shop, provider, payment.id, payment.amount)
+    with shop.session() as s:
+        profile = customers.get_customer(s, shopper)
+        assert (profile.name, profile.email) == ("Anna Nováková", "anna@example.com")
+        assert [a.postcode for a in customers.list_addresses(s, shopper)] == ["811 01"]
+        bought = customers.recent_activity(s, shopper, kinds=["purchased"])
+        assert [a.data["order_id"] for a in bought] == [order.id]
+
+
+def test_the_payment_page_expires_with_the_stock_hold(
+    shop: Database, make_variant: MakeVariant, provider: DemoPaymentProvider
+) -> None:
+    order = place(shop, filled_cart(shop, make_variant()))
+    with shop.session() as s:
+        payment = checkout.start_payment(s, order.id, provider, "http://shop.test/done")
+        held_until = inventory.hold_expires_at(s, order.id)
+    assert payment.expires_at is not None and held_until is not None
+    assert payment.expires_at <= held_until
+
+
+def test_no_payment_once_the_hold_has_run_out(
+    shop: Database, make_variant: MakeVariant, provider: DemoPaymentProvider
+) -> None:
+    cid = filled_cart(shop, make_variant())
+    with shop.session() as s:
+        order = checkout.place_order(s, cid, CONTACT, ADDRESS, "sk_courier", reservation_minutes=0)
+    with shop.session() as s, pytest.raises(checkout.OrderNotPayable):
+        checkout.start_payment(s, order.id, provider, "http://shop.test/done")

@@ -193,3 +193,20 @@ def test_errors_have_codes_and_field_messages(
     assert r.status_code == 404 and r.json()["error"]["code"] == "variant_not_found"
     r = client.get(f"/api/v1/checkout/{c['id']}/shipping-options", params={"country": "JP"}, headers=me)
     assert r.status_code == 200 and r.json() == []
+
+
+def test_amounts_are_formatted_for_the_shoppers_language(
+    client: TestClient, services: Services, make_variant: MakeVariant
+) -> None:
+    vid = make_variant(price="1234.50", stock=1)
+    me = auth(services, "cus_pl")
+    cid = client.post("/api/v1/carts", json={}, headers=me).json()["id"]
+    pl = client.post(
+        f"/api/v1/carts/{cid}/lines",
+        json={"variant_id": vid},
+        headers={**me, "Accept-Language": "pl-PL,pl;q=0.9,en;q=0.5"},
+    ).json()
+    assert pl["totals"]["total"]["text"].replace("\xa0", " ").replace("\u202f", " ") == "1 234,50 €"
+    en = client.get(f"/api/v1/carts/{cid}", headers={**me, "Accept-Language": "xx-nonsense"}).json()
+    assert en["totals"]["total"]["text"] == "€1,234.50"
+    assert en["totals"]["total"]["amount_minor"] == 123450

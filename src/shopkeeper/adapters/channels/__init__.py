@@ -84,7 +84,11 @@ def build_channels(
 def build_senders(services: Any) -> dict[str, Sender]:
     """One outbox sender per configured channel kind (`channel.<name>`)."""
     channels: dict[str, Channel] = services.extras.get("channels") or {}
-    return {f"channel.{name}": ChannelSender(services, name, channel) for name, channel in channels.items()}
+    policies: dict[str, RatePolicy] = services.extras.get("channel_rate_policies") or RATE_POLICIES
+    return {
+        f"channel.{name}": ChannelSender(services, name, channel, policies.get(name))
+        for name, channel in channels.items()
+    }
 
 
 def wire(

@@ -55,7 +55,8 @@ class FakeProviders:
         body = request.content
         if b'"messaging_product"' in body:
             return "whatsapp"
-        return "instagram" if "instagram" in url or request.url.host.startswith("ig") else "messenger"
+        is_ig = "instagram" in url or "/ig/" in url or request.url.host.startswith("ig")
+        return "instagram" if is_ig else "messenger"
 
     def handle(self, request: httpx2.Request) -> httpx2.Response:
         provider = self.provider_of(request)

@@ -16,12 +16,56 @@ from .numerals import NUMBER_WORDS
 
 CURRENCY_WORDS: dict[str, tuple[str, ...]] = {
     "EUR": ("€", "eur", "euro", "euros", "eura", "eurá", "eúr", "euro's", "يورو", "欧元", "歐元"),
-    "USD": ("$", "us$", "usd", "dollar", "dollars", "bucks", "buck", "dolar", "dolary", "dolarów", "dolarow",
-            "dolár", "doláre", "dolárov", "دولار", "دولارات", "美元", "美金"),
-    "PLN": ("zł", "zl", "zł.", "pln", "złotych", "złote", "złoty", "zlotych", "zlote", "zloty", "zlotých",
-            "زلوتي", "兹罗提"),
-    "GBP": ("£", "gbp", "pound", "pounds", "quid", "funt", "funty", "funtów", "libra", "libry", "libier",
-            "جنيه استرليني", "英镑"),
+    "USD": (
+        "$",
+        "us$",
+        "usd",
+        "dollar",
+        "dollars",
+        "bucks",
+        "buck",
+        "dolar",
+        "dolary",
+        "dolarów",
+        "dolarow",
+        "dolár",
+        "doláre",
+        "dolárov",
+        "دولار",
+        "دولارات",
+        "美元",
+        "美金",
+    ),
+    "PLN": (
+        "zł",
+        "zl",
+        "zł.",
+        "pln",
+        "złotych",
+        "złote",
+        "złoty",
+        "zlotych",
+        "zlote",
+        "zloty",
+        "zlotých",
+        "زلوتي",
+        "兹罗提",
+    ),
+    "GBP": (
+        "£",
+        "gbp",
+        "pound",
+        "pounds",
+        "quid",
+        "funt",
+        "funty",
+        "funtów",
+        "libra",
+        "libry",
+        "libier",
+        "جنيه استرليني",
+        "英镑",
+    ),
     "CNY": ("¥", "元", "块", "块钱", "人民币", "rmb", "cny", "yuan", "圆"),
     "CZK": ("kč", "czk", "korun", "koruna", "koruny", "korún"),
     "AED": ("aed", "dirham", "dirhams", "درهم", "دراهم"),
@@ -36,15 +80,86 @@ AMOUNT_RE = re.compile(
     rf"(?:(?P<pre>{_CUR_ALT})\s?)?(?<![\d.,])(?P<num>{_NUM})(?![\d])(?:\s?(?P<post>{_CUR_ALT})(?![a-zà-ž]))?"
 )
 
-MAX_CUES = ("under", "below", "less than", "up to", "upto", "max", "maximum", "at most", "no more than",
-            "not more than", "cheaper than", "within", "budget of", "budget is", "budget", "for less than",
-            "poniżej", "ponizej", "do", "maks", "maks.", "maksymalnie", "mniej niż", "mniej niz",
-            "nie więcej niż", "tańsze niż", "tańszy niż", "taniej niż", "pod", "menej ako", "menej než",
-            "maximálne", "maximalne", "najviac", "lacnejšie ako", "lacnejsie ako", "أقل من", "اقل من", "تحت",
-            "حتى", "لا يزيد عن", "بحد أقصى", "بأقل من", "باقل من", "不超过", "低于", "少于", "最多", "不到", "预算")
-MIN_CUES = ("over", "above", "more than", "at least", "from", "starting at", "od", "powyżej", "powyzej",
-            "ponad", "więcej niż", "min", "minimum", "nad", "viac ako", "aspoň", "aspon", "najmenej",
-            "minimálne", "أكثر من", "اكثر من", "فوق", "على الأقل", "超过", "高于", "至少")
+MAX_CUES = (
+    "under",
+    "below",
+    "less than",
+    "up to",
+    "upto",
+    "max",
+    "maximum",
+    "at most",
+    "no more than",
+    "not more than",
+    "cheaper than",
+    "within",
+    "budget of",
+    "budget is",
+    "budget",
+    "for less than",
+    "poniżej",
+    "ponizej",
+    "do",
+    "maks",
+    "maks.",
+    "maksymalnie",
+    "mniej niż",
+    "mniej niz",
+    "nie więcej niż",
+    "tańsze niż",
+    "tańszy niż",
+    "taniej niż",
+    "pod",
+    "menej ako",
+    "menej než",
+    "maximálne",
+    "maximalne",
+    "najviac",
+    "lacnejšie ako",
+    "lacnejsie ako",
+    "أقل من",
+    "اقل من",
+    "تحت",
+    "حتى",
+    "لا يزيد عن",
+    "بحد أقصى",
+    "بأقل من",
+    "باقل من",
+    "不超过",
+    "低于",
+    "少于",
+    "最多",
+    "不到",
+    "预算",
+)
+MIN_CUES = (
+    "over",
+    "above",
+    "more than",
+    "at least",
+    "from",
+    "starting at",
+    "od",
+    "powyżej",
+    "powyzej",
+    "ponad",
+    "więcej niż",
+    "min",
+    "minimum",
+    "nad",
+    "viac ako",
+    "aspoň",
+    "aspon",
+    "najmenej",
+    "minimálne",
+    "أكثر من",
+    "اكثر من",
+    "فوق",
+    "على الأقل",
+    "超过",
+    "高于",
+    "至少",
+)
 MAX_POST = ("以内", "以下", "之内", "内", "以内的", "左右以内")
 MIN_POST = ("以上", "起")
 _BETWEEN_RE = re.compile(
@@ -128,7 +243,11 @@ def find_amounts(text: str, taken: list[tuple[int, int]], default_currency: str)
         if not a or not b:
             continue
         currency = _currency(a) or _currency(b)
-        has_cue = bool(_BETWEEN_CUE.search(text[: match.start("a")])) or "-" in match.group() or "到" in match.group()
+        has_cue = (
+            bool(_BETWEEN_CUE.search(text[: match.start("a")]))
+            or "-" in match.group()
+            or "到" in match.group()
+        )
         if currency is None and not (has_cue and _price_context(text)):
             continue
         low, high = parse_number(a.group("num")), parse_number(b.group("num"))
@@ -160,21 +279,31 @@ def find_amounts(text: str, taken: list[tuple[int, int]], default_currency: str)
         if kind is None:
             found.append(Found("money", amount, start, end))
         else:
-            found.append(Found("price_range", {"min": amount if kind == "min" else None,
-                                                "max": amount if kind == "max" else None}, start, end))
+            found.append(
+                Found(
+                    "price_range",
+                    {"min": amount if kind == "min" else None, "max": amount if kind == "max" else None},
+                    start,
+                    end,
+                )
+            )
         taken.append((start, end))
     return found
 
 
 def _price_context(text: str) -> bool:
-    return bool(re.search(r"price|cost|budget|cen|cena|koszt|cenu|cenou|سعر|ميزانية|价|预算|钱|cheap|tani|lacn", text))
+    return bool(
+        re.search(r"price|cost|budget|cen|cena|koszt|cenu|cenou|سعر|ميزانية|价|预算|钱|cheap|tani|lacn", text)
+    )
 
 
 def _bare_price_ok(text: str, before: str, value: Decimal) -> bool:
     # "do 43" after rozmiar/size is a size; "do koszyka" has no number; "do 3 dni" is a duration
     if re.search(r"(size|rozmiar|rozm|veľkosť|velkost|číslo|cislo|尺码|مقاس)\W*\w*\W*$", before):
         return False
-    return not (value < 1 or re.search(r"^\s*(dni|dn|days|day|weeks|tygodni|týžd|天|أيام)", text[len(before):]))
+    return not (
+        value < 1 or re.search(r"^\s*(dni|dn|days|day|weeks|tygodni|týžd|天|أيام)", text[len(before) :])
+    )
 
 
 def find_quantities(text: str, taken: list[tuple[int, int]]) -> list[Found]:

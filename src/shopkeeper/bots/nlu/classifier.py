@@ -32,8 +32,13 @@ class Settings:
     choose_threshold: bool = True
 
 
-def _features(texts: list[str], embeddings: dict[str, np.ndarray], char: TfidfVectorizer,
-              word: TfidfVectorizer, settings: Settings) -> sp.csr_matrix:
+def _features(
+    texts: list[str],
+    embeddings: dict[str, np.ndarray],
+    char: TfidfVectorizer,
+    word: TfidfVectorizer,
+    settings: Settings,
+) -> sp.csr_matrix:
     blocks = [char.transform(texts), word.transform(texts)]
     blocks += [sp.csr_matrix(embeddings[name] * weight) for name, weight in settings.encoder_weights]
     return sp.hstack(blocks).tocsr()
@@ -53,8 +58,9 @@ class IntentClassifier:
         self.settings = settings or Settings()
         self.labels: list[str] = []
         self.char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1)
-        self.word = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
-                                    token_pattern=r"(?u)\b\w+\b")
+        self.word = TfidfVectorizer(
+            analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b"
+        )
         self.coef = np.zeros((0, 0), dtype=np.float32)
         self.intercept = np.zeros(0, dtype=np.float32)
         self.temperature = 1.0
@@ -62,14 +68,17 @@ class IntentClassifier:
         self.held_out: tuple[np.ndarray, np.ndarray] | None = None
 
     # -- training -------------------------------------------------------------------------------
-    def fit(self, texts: Sequence[str], labels: Sequence[str], embeddings: dict[str, np.ndarray]) -> IntentClassifier:
+    def fit(
+        self, texts: Sequence[str], labels: Sequence[str], embeddings: dict[str, np.ndarray]
+    ) -> IntentClassifier:
         texts, y = list(texts), np.asarray(labels)
         min_df = 2 if len(texts) > 5000 else 1
         self.char.set_params(min_df=min_df)
         idx = np.arange(len(texts))
         strat = y if min(np.unique(y, return_counts=True)[1]) >= 2 else None
-        fit_idx, val_idx = train_test_split(idx, test_size=self.settings.holdout, random_state=self.settings.seed,
-                                            stratify=strat)
+        fit_idx, val_idx = train_test_split(
+            idx, test_size=self.settings.holdout, random_state=self.settings.seed, stratify=strat
+        )
         scores, classes = self._fit_scores(texts, y, embeddings, fit_idx, val_idx)
         self.temperature = _fit_temperature(scores, y[val_idx], classes)
         probs = _softmax(scores, self.temperature)
@@ -87,22 +96,37 @@ class IntentClassifier:
         self._fit_final(texts, y, embeddings)
         return self
 
-    def _fit_scores(self, texts: list[str], y: np.ndarray, embeddings: dict[str, np.ndarray],
-                    fit_idx: np.ndarray, val_idx: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    def _fit_scores(
+        self,
+        texts: list[str],
+        y: np.ndarray,
+        embeddings: dict[str, np.ndarray],
+        fit_idx: np.ndarray,
+        val_idx: np.ndarray,
+    ) -> tuple[np.ndarray, list[str]]:
         char = TfidfVectorizer(**self.char.get_params())
         word = TfidfVectorizer(**self.word.get_params())
         fit_texts = [texts[i] for i in fit_idx]
         char.fit(fit_texts)
         word.fit(fit_texts)
         sub = {k: v[fit_idx] for k, v in embeddings.items()}
-        svm = LinearSVC(C=self.settings.c).fit(_features(fit_texts, sub, char, word, self.settings), y[fit_idx])
+        svm = LinearSVC(C=self.settings.c).fit(
+            _features(fit_texts, sub, char, word, self.settings), y[fit_idx]
+        )
         val = {k: v[val_idx] for k, v in embeddings.items()}
         scores = svm.decision_function(_features([texts[i] for i in val_idx], val, char, word, self.settings))
         return np.asarray(scores).reshape(len(val_idx), -1), [str(c) for c in svm.classes_]
 
-    def _held_out_class_threshold(self, texts: list[str], y: np.ndarray, embeddings: dict[str, np.ndarray],
-                                  fit_idx: np.ndarray, val_idx: np.ndarray, probs: np.ndarray,
-                                  classes: list[str]) -> float:
+    def _held_out_class_threshold(
+        self,
+        texts: list[str],
+        y: np.ndarray,
+        embeddings: dict[str, np.ndarray],
+        fit_idx: np.ndarray,
+        val_idx: np.ndarray,
+        probs: np.ndarray,
+        classes: list[str],
+    ) -> float:
         """Hide a fifth of the classes from a second fit: their examples stand in for out-of-scope text."""
         rng = np.random.default_rng(self.settings.seed)
         unique = np.unique(y)
@@ -113,12 +137,20 @@ class IntentClassifier:
         scores, sub_classes = self._fit_scores(texts, y, embeddings, fit_idx[keep], val_idx)
         sub_probs = _softmax(scores, self.temperature)
         pseudo_oos = np.array([label in hidden for label in y[val_idx]])
-        return _balanced_threshold(sub_probs, np.where(pseudo_oos, "oos", y[val_idx]), sub_classes, ~pseudo_oos)
+        return _balanced_threshold(
+            sub_probs, np.where(pseudo_oos, "oos", y[val_idx]), sub_classes, ~pseudo_oos
+        )
 
     def _fit_final(self, texts: list[str], y: np.ndarray, embeddings: dict[str, np.ndarray]) -> None:
         self.char.fit(texts)
         self.word.fit(texts)
-        svm = LinearSVC(C=self.settings.c).fit(_features(texts, embeddings, self.char, self.word, self.settings), y)
+        # the pruned-terms set only serves introspection and can dwarf the model file
+        for vectorizer in (self.char, self.word):
+            if hasattr(vectorizer, "stop_words_"):
+                vectorizer.stop_words_ = None
+        svm = LinearSVC(C=self.settings.c).fit(
+            _features(texts, embeddings, self.char, self.word, self.settings), y
+        )
         self.labels = [str(c) for c in svm.classes_]
         coef = np.asarray(svm.coef_, dtype=np.float32)
         intercept = np.asarray(svm.intercept_, dtype=np.float32)
@@ -157,8 +189,9 @@ def _fit_temperature(scores: np.ndarray, y: np.ndarray, classes: list[str]) -> f
     return best_t
 
 
-def _rejection_cap(probs: np.ndarray, y: np.ndarray, classes: list[str], in_scope: np.ndarray,
-                   max_rejected: float) -> float:
+def _rejection_cap(
+    probs: np.ndarray, y: np.ndarray, classes: list[str], in_scope: np.ndarray, max_rejected: float
+) -> float:
     """Highest threshold that still accepts all but `max_rejected` of the correct in-scope answers."""
     classes_arr = np.asarray(classes)
     correct = (classes_arr[probs.argmax(axis=1)] == y) & in_scope

@@ -51,6 +51,8 @@ def _from_document(doc: dict[str, object], where: str) -> list[Example]:
         raise TrainingDataInvalid(f"{where}: `intents` must map intent names to lists")
     for intent, texts in intents.items():
         for text in texts or ():
+            if isinstance(text, bool):  # YAML 1.1 reads a bare yes/no/on/off as a boolean
+                raise TrainingDataInvalid(f"{where}: {intent}: quote yes/no/on/off examples ('yes')")
             out.append((str(text), str(intent), lang))
     for item in doc.get("examples") or ():  # type: ignore[attr-defined]
         out.append((str(item["text"]), str(item["intent"]), item.get("language", lang)))

@@ -22,10 +22,15 @@ CODE_CUE_RE = re.compile(
     re.IGNORECASE,
 )
 BARE_CODE_RE = re.compile(r"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z]{3})[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)?\b")
-SIZE_CUE = r"(?:size|sz|rozmiar|rozm\.?|rozmiarze|veľkosť|velkost|veľkosti|číslo|cislo|č\.|尺码|尺寸|码数|مقاس|قياس|المقاس)"
+SIZE_CUE = (
+    r"(?:size|sz|rozmiar|rozm\.?|rozmiarze|veľkosť|velkost|veľkosti|číslo|cislo|č\.|"
+    r"尺码|尺寸|码数|مقاس|قياس|المقاس)"
+)
 LETTER_SIZE_RE = re.compile(r"(?<![\w-])(XXS|XS|S|M|L|XL|XXL|XXXL|[2-5]XL)(?![\w-])")
 LETTER_SIZE_ANYCASE = re.compile(r"(?<![\w-])(xxs|xs|xl|xxl|xxxl|[2-5]xl)(?![\w-])", re.IGNORECASE)
-SHOE_RE = re.compile(rf"{SIZE_CUE}\s*(?:eu\s*)?(?P<n>\d{{2}}(?:[.,]5)?)(?!\d)|(?<!\d)(?P<m>\d{{2}}(?:[.,]5)?)\s*(?:eu\b|码|号)")
+SHOE_RE = re.compile(
+    rf"{SIZE_CUE}\s*(?:eu\s*)?(?P<n>\d{{2}}(?:[.,]5)?)(?!\d)|(?<!\d)(?P<m>\d{{2}}(?:[.,]5)?)\s*(?:eu\b|码|号)"
+)
 CONVERT_RE = re.compile(r"\b(?P<sys>us|uk)\s*(?:size\s*)?(?P<n>\d{1,2}(?:[.,]5)?)(?!\d)")
 LETTER_CUE_RE = re.compile(rf"(?:{SIZE_CUE}|\bin|\bw|\bv|\bna|\bo)\s*$", re.IGNORECASE)
 DATE_RE = re.compile(
@@ -39,12 +44,40 @@ DATE_RE = re.compile(
     r"今天|明天|后天|昨天|下周[一二三四五六日天]?|\d{1,2}月\d{1,2}[日号]|اليوم|غدا|غداً|أمس|بعد غد"
 )
 # US men's and UK sizes -> EU (a common brand chart; real charts vary by brand, hence the note)
-US_TO_EU = {"6": "39", "6.5": "39", "7": "40", "7.5": "40.5", "8": "41", "8.5": "42", "9": "42.5",
-            "9.5": "43", "10": "44", "10.5": "44.5", "11": "45", "11.5": "45.5", "12": "46", "13": "47.5",
-            "14": "48.5"}
-UK_TO_EU = {"5": "38.5", "5.5": "39", "6": "40", "6.5": "40.5", "7": "41", "7.5": "42", "8": "42.5",
-            "8.5": "43", "9": "44", "9.5": "44.5", "10": "45", "10.5": "45.5", "11": "46", "12": "47.5",
-            "13": "48.5"}
+US_TO_EU = {
+    "6": "39",
+    "6.5": "39",
+    "7": "40",
+    "7.5": "40.5",
+    "8": "41",
+    "8.5": "42",
+    "9": "42.5",
+    "9.5": "43",
+    "10": "44",
+    "10.5": "44.5",
+    "11": "45",
+    "11.5": "45.5",
+    "12": "46",
+    "13": "47.5",
+    "14": "48.5",
+}
+UK_TO_EU = {
+    "5": "38.5",
+    "5.5": "39",
+    "6": "40",
+    "6.5": "40.5",
+    "7": "41",
+    "7.5": "42",
+    "8": "42.5",
+    "8.5": "43",
+    "9": "44",
+    "9.5": "44.5",
+    "10": "45",
+    "10.5": "45.5",
+    "11": "46",
+    "12": "47.5",
+    "13": "48.5",
+}
 
 
 class Extraction:
@@ -71,8 +104,14 @@ class Extraction:
         return out
 
 
-def extract(text: str, language: str = "en", languages: tuple[str, ...] = ("en",), vocabulary: Any = None,
-            default_currency: str = "EUR", default_region: str | None = None) -> list[Entity]:
+def extract(
+    text: str,
+    language: str = "en",
+    languages: tuple[str, ...] = ("en",),
+    vocabulary: Any = None,
+    default_currency: str = "EUR",
+    default_region: str | None = None,
+) -> list[Entity]:
     ex = Extraction(text, language, languages)
     _emails(ex)
     _discount_codes(ex, text)
@@ -97,7 +136,9 @@ def _emails(ex: Extraction) -> None:
 def _discount_codes(ex: Extraction, original: str) -> None:
     for m in CODE_CUE_RE.finditer(ex.text):
         code = m.group("code")
-        if ex.free(*m.span("code")) and (any(c.isdigit() for c in code) or original[m.start("code"):m.end("code")].isupper()):
+        if ex.free(*m.span("code")) and (
+            any(c.isdigit() for c in code) or original[m.start("code") : m.end("code")].isupper()
+        ):
             ex.claim("discount_code", code.upper(), *m.span("code"))
     for m in BARE_CODE_RE.finditer(original):
         if ex.free(*m.span()) and not re.fullmatch(r"(US|UK|EU)\d+", m.group()) and len(m.group()) >= 4:
@@ -131,18 +172,27 @@ def _phones(ex: Extraction, region: str | None) -> None:
         except phonenumbers.NumberParseException:
             continue
         if phonenumbers.is_possible_number(number):
-            ex.claim("phone", phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), *m.span())
+            ex.claim(
+                "phone", phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), *m.span()
+            )
 
 
 def _dates(ex: Extraction) -> None:
     import dateparser
 
-    languages = [lang for lang in dict.fromkeys((ex.language, *ex.languages, "en"))
-                 if lang in ("en", "pl", "sk", "ar", "zh")]
+    languages = [
+        lang
+        for lang in dict.fromkeys((ex.language, *ex.languages, "en"))
+        if lang in ("en", "pl", "sk", "ar", "zh")
+    ]
     for m in DATE_RE.finditer(ex.text):
         start, end = m.span()
         span = m.group().strip()
-        if not span or not ex.free(start, end) or re.fullmatch(r"\d{1,2}[./-]\d{1,2}", span) and _price_like(ex, start):
+        if (
+            not span
+            or not ex.free(start, end)
+            or (re.fullmatch(r"\d{1,2}[./-]\d{1,2}", span) and _price_like(ex, start))
+        ):
             continue
         parsed = dateparser.parse(span, languages=languages, settings={"PREFER_DATES_FROM": "future"})
         if parsed is not None:
@@ -184,7 +234,7 @@ def _lexicon(ex: Extraction, vocabulary: Any) -> None:
         for m in regex.finditer(ex.text):
             if ex.free(*m.span()) and not m.group().startswith(tuple(lexicon.COLOR_STOPWORDS)):
                 ex.claim("color", color, *m.span())
-                one = re.match(r"\s*(one|ones)\b", ex.text[m.end():])
+                one = re.match(r"\s*(one|ones)\b", ex.text[m.end() :])
                 if one and re.search(r"\bthe\s*$", ex.text[: m.start()]):
                     ex.found.append(Found("reference", color, m.start(), m.end() + one.end()))
     allowed = None
@@ -196,8 +246,15 @@ def _lexicon(ex: Extraction, vocabulary: Any) -> None:
         for m in regex.finditer(ex.text):
             word = m.group()
             stopped = word in lexicon.CATEGORY_STOPWORDS and word not in lexicon.CATEGORY_EXACT
-            if ex.free(*m.span()) and not stopped and not any(word.startswith(s) and word != s for s in
-                                                              lexicon.CATEGORY_STOPWORDS if s not in lexicon.CATEGORY_EXACT):
+            if (
+                ex.free(*m.span())
+                and not stopped
+                and not any(
+                    word.startswith(s) and word != s
+                    for s in lexicon.CATEGORY_STOPWORDS
+                    if s not in lexicon.CATEGORY_EXACT
+                )
+            ):
                 ex.claim("category", category, *m.span())
     _ordinals(ex)
     short = len(ex.text.split()) <= lexicon.DEMONSTRATIVE_MAX_TOKENS
@@ -208,8 +265,30 @@ def _lexicon(ex: Extraction, vocabulary: Any) -> None:
                 ex.claim("reference", value, *m.span())
 
 
-_BARE_DEMONSTRATIVES = frozenset({"that", "this", "those", "these", "it", "ten", "tego", "tę", "ta", "te",
-                                  "to", "tá", "tú", "tento", "táto", "هذا", "هذه", "ذلك", "تلك", "它"})
+_BARE_DEMONSTRATIVES = frozenset(
+    {
+        "that",
+        "this",
+        "those",
+        "these",
+        "it",
+        "ten",
+        "tego",
+        "tę",
+        "ta",
+        "te",
+        "to",
+        "tá",
+        "tú",
+        "tento",
+        "táto",
+        "هذا",
+        "هذه",
+        "ذلك",
+        "تلك",
+        "它",
+    }
+)
 
 
 def _ordinals(ex: Extraction) -> None:

@@ -29,8 +29,12 @@ class Gazetteer:
 
     def __init__(self, vocabulary: Any) -> None:
         self.terms: dict[str, dict[str, str]] = {}
-        for kind, attr in (("brand", "brands"), ("category", "categories"), ("color", "colors"),
-                           ("size", "sizes")):
+        for kind, attr in (
+            ("brand", "brands"),
+            ("category", "categories"),
+            ("color", "colors"),
+            ("size", "sizes"),
+        ):
             mapping: dict[str, str] = {}
             for name in getattr(vocabulary, attr, None) or ():
                 canonical = str(name)
@@ -125,8 +129,12 @@ class LexiconMatcher:
         self.references = self._compile(lexicon.REFERENCES, langs, whole_en=True, whole_all=True)
 
     @staticmethod
-    def _compile(table: dict[Any, dict[str, tuple[str, ...]]], langs: tuple[str, ...], whole_en: bool,
-                 whole_all: bool = False) -> list[tuple[re.Pattern[str], Any]]:
+    def _compile(
+        table: dict[Any, dict[str, tuple[str, ...]]],
+        langs: tuple[str, ...],
+        whole_en: bool,
+        whole_all: bool = False,
+    ) -> list[tuple[re.Pattern[str], Any]]:
         out = []
         for value, per_lang in table.items():
             words: list[str] = []
@@ -134,7 +142,9 @@ class LexiconMatcher:
             for lang in langs:
                 target = whole_words if (whole_all or (whole_en and lang == "en")) else words
                 target.extend(per_lang.get(lang, ()))
-            alternatives = [p for p in (_stem_regex(tuple(words), False), _stem_regex(tuple(whole_words), True)) if p]
+            alternatives = [
+                p for p in (_stem_regex(tuple(words), False), _stem_regex(tuple(whole_words), True)) if p
+            ]
             if alternatives:
                 out.append((re.compile("|".join(alternatives)), value))
         return out

@@ -13,13 +13,49 @@ _HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
 _POLISH_ONLY = re.compile(r"[ąęłńśźżĄĘŁŃŚŹŻ]")
 _SLOVAK_ONLY = re.compile(r"[äčďľĺňôŕšťžýÄČĎĽĹŇÔŔŠŤŽÝ]")
 SHORT_WORDS: dict[str, str] = {
-    "tak": "pl", "nie": "pl", "dzięki": "pl", "dzieki": "pl", "cześć": "pl", "czesc": "pl", "siema": "pl",
-    "dobrze": "pl", "jasne": "pl", "pa": "pl", "więcej": "pl", "dalej": "pl", "witam": "pl",
-    "áno": "sk", "ano": "sk", "vďaka": "sk", "dakujem": "sk", "ďakujem": "sk", "ahoj": "sk", "čau": "sk",
-    "dobre": "sk", "jasné": "sk", "viac": "sk", "ďalej": "sk", "hej": "sk", "zdravím": "sk",
-    "yes": "en", "no": "en", "thanks": "en", "hi": "en", "hello": "en", "bye": "en", "yeah": "en",
-    "nope": "en", "more": "en", "next": "en", "cheaper": "en", "sure": "en",
+    "tak": "pl",
+    "nie": "pl",
+    "dzięki": "pl",
+    "dzieki": "pl",
+    "cześć": "pl",
+    "czesc": "pl",
+    "siema": "pl",
+    "dobrze": "pl",
+    "jasne": "pl",
+    "pa": "pl",
+    "więcej": "pl",
+    "dalej": "pl",
+    "witam": "pl",
+    "áno": "sk",
+    "ano": "sk",
+    "vďaka": "sk",
+    "dakujem": "sk",
+    "ďakujem": "sk",
+    "ahoj": "sk",
+    "čau": "sk",
+    "dobre": "sk",
+    "jasné": "sk",
+    "viac": "sk",
+    "ďalej": "sk",
+    "hej": "sk",
+    "zdravím": "sk",
+    "yes": "en",
+    "no": "en",
+    "thanks": "en",
+    "hi": "en",
+    "hello": "en",
+    "bye": "en",
+    "yeah": "en",
+    "nope": "en",
+    "more": "en",
+    "next": "en",
+    "cheaper": "en",
+    "sure": "en",
 }
+# words every language uses: the merchant's first language is the best guess
+UNIVERSAL = frozenset(
+    {"ok", "okay", "okey", "super", "haha", "lol", "xd", "hm", "hmm", "stop", "halo", "hallo"}
+)
 _DETECTORS: dict[tuple[str, ...], Any] = {}
 _LOCK = threading.Lock()
 
@@ -38,6 +74,8 @@ def detect_language(text: str, languages: Sequence[str]) -> str:
     if len(latin) == 1:
         return latin[0]
     words = re.findall(r"[^\W\d_]+", text.lower())
+    if words and all(word in UNIVERSAL for word in words):
+        return langs[0] if langs[0] in latin else latin[0]
     if len(words) <= 2:
         for word in words:
             lang = SHORT_WORDS.get(word)

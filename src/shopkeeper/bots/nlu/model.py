@@ -74,11 +74,11 @@ class Understanding:
     entities: list[Entity] = field(default_factory=list)
     text: str = ""
 
-    def first(self, type: str) -> Entity | None:  # noqa: A002 - the contract names it `type`
+    def first(self, type: str) -> Entity | None:
         for entity in self.entities:
             if entity.type == type:
                 return entity
         return None
 
-    def all(self, type: str) -> list[Entity]:  # noqa: A002
+    def all(self, type: str) -> list[Entity]:
         return [entity for entity in self.entities if entity.type == type]

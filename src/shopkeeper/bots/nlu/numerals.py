@@ -15,21 +15,32 @@ _DIGITS.update({ord(c): str(i) for i, c in enumerate("０１２３４５６７�
 _DIGITS[ord("٫")] = "."  # Arabic decimal separator
 _DIGITS[ord("٬")] = ","  # Arabic thousands separator
 
-_ZH_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-             "七": 7, "八": 8, "九": 9}
+_ZH_DIGIT = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "兩": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _ZH_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000, "萬": 10000}
 ZH_NUMERAL_RE = re.compile("[零〇一二两兩三四五六七八九十百千万萬]+")
 
 
 def chinese_to_int(run: str) -> int | None:
-    """"两百" -> 200, "二十五" -> 25, "十" -> 10, "一千五百" -> 1500; None when it is not a number."""
+    """ "两百" -> 200, "二十五" -> 25, "十" -> 10, "一千五百" -> 1500; None when it is not a number."""
     total, section, digit = 0, 0, None
     for ch in run:
         if ch in _ZH_DIGIT:
-            if digit is not None:  # "一二" digit-by-digit reading: treat as a plain digit string
-                digit = digit * 10 + _ZH_DIGIT[ch]
-            else:
-                digit = _ZH_DIGIT[ch]
+            # "一二" read digit by digit is a plain digit string
+            digit = _ZH_DIGIT[ch] if digit is None else digit * 10 + _ZH_DIGIT[ch]
         elif ch in _ZH_UNIT:
             unit = _ZH_UNIT[ch]
             if unit == 10000:
@@ -66,15 +77,19 @@ def normalize(text: str) -> Normalized:
     i = 0
     while i < len(text):
         match = ZH_NUMERAL_RE.match(text, i)
-        if match and not (len(match.group()) == 1 and match.group() in "一两" and _zh_word_char(text, match.end())):
+        if match and not (
+            len(match.group()) == 1 and match.group() in "一两" and _zh_word_char(text, match.end())
+        ):
             value = chinese_to_int(match.group())
             if value is not None:
                 digits = str(value)
                 out.append(digits)
                 # spread the digits over the run so both ends of a span map back inside it
                 span = list(range(match.start(), match.end()))
-                origin.extend(span[min(k, len(span) - 1)] if k < len(digits) - 1 else span[-1]
-                              for k in range(len(digits)))
+                origin.extend(
+                    span[min(k, len(span) - 1)] if k < len(digits) - 1 else span[-1]
+                    for k in range(len(digits))
+                )
                 i = match.end()
                 continue
         ch = text[i]
@@ -95,15 +110,61 @@ def _zh_word_char(text: str, index: int) -> bool:
 
 NUMBER_WORDS: dict[str, int] = {
     # en
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "a couple": 2, "a pair": 2, "dozen": 12,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "a couple": 2,
+    "a pair": 2,
+    "dozen": 12,
     # pl
-    "jeden": 1, "jedna": 1, "jedno": 1, "dwa": 2, "dwie": 2, "dwóch": 2, "trzy": 3, "cztery": 4,
-    "pięć": 5, "sześć": 6, "siedem": 7, "osiem": 8, "dziewięć": 9, "dziesięć": 10,
+    "jeden": 1,
+    "jedna": 1,
+    "jedno": 1,
+    "dwa": 2,
+    "dwie": 2,
+    "dwóch": 2,
+    "trzy": 3,
+    "cztery": 4,
+    "pięć": 5,
+    "sześć": 6,
+    "siedem": 7,
+    "osiem": 8,
+    "dziewięć": 9,
+    "dziesięć": 10,
     # sk
-    "jednu": 1, "dva": 2, "dve": 2, "tri": 3, "štyri": 4, "päť": 5, "šesť": 6, "sedem": 7,
-    "osem": 8, "deväť": 9, "desať": 10,
+    "jednu": 1,
+    "dva": 2,
+    "dve": 2,
+    "tri": 3,
+    "štyri": 4,
+    "päť": 5,
+    "šesť": 6,
+    "sedem": 7,
+    "osem": 8,
+    "deväť": 9,
+    "desať": 10,
     # ar
-    "واحد": 1, "واحدة": 1, "اثنين": 2, "اثنان": 2, "اثنتين": 2, "ثلاثة": 3, "ثلاث": 3, "أربعة": 4,
-    "أربع": 4, "خمسة": 5, "خمس": 5, "ستة": 6, "سبعة": 7, "ثمانية": 8, "تسعة": 9, "عشرة": 10,
+    "واحد": 1,
+    "واحدة": 1,
+    "اثنين": 2,
+    "اثنان": 2,
+    "اثنتين": 2,
+    "ثلاثة": 3,
+    "ثلاث": 3,
+    "أربعة": 4,
+    "أربع": 4,
+    "خمسة": 5,
+    "خمس": 5,
+    "ستة": 6,
+    "سبعة": 7,
+    "ثمانية": 8,
+    "تسعة": 9,
+    "عشرة": 10,
 }

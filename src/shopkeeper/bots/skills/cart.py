@@ -52,8 +52,12 @@ def add_variant(d: Dialogue, variant_id: str, quantity: int = 1) -> None:
     label = variant.product_title + (f" ({variant.title})" if variant.title else "")
     d.say("cart_added", quantity=max(1, quantity), title=label)
     show(d, view)
-    customers.record_activity(d.session, d.ctx.customer_id, "added_to_cart",
-                              {"product_id": variant.product_id, "variant_id": variant.id})
+    customers.record_activity(
+        d.session,
+        d.ctx.customer_id,
+        "added_to_cart",
+        {"product_id": variant.product_id, "variant_id": variant.id},
+    )
     _cross_sell(d, variant.product_id, view)
     d.state["last_skill"] = "cart"
 

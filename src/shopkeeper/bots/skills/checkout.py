@@ -115,21 +115,31 @@ def _parse_address(d: Dialogue, text: str) -> dict[str, str | None]:
         m = POSTCODE.search(p)
         if m:
             postcode = postcode or m.group(0)
-            city = (p[: m.start()] + p[m.end():]).strip(" ,")
+            city = (p[: m.start()] + p[m.end() :]).strip(" ,")
             break
     if not city and len(parts) >= 2:
         city = parts[1]
     if not country and len(parts) >= 3:
         country = parts[-1]
-    return {"line1": line1, "city": city, "postcode": str(postcode) if postcode else None,
-            "country": str(country) if country else d.services.settings.default_country}
+    return {
+        "line1": line1,
+        "city": city,
+        "postcode": str(postcode) if postcode else None,
+        "country": str(country) if country else d.services.settings.default_country,
+    }
 
 
 def _address(d: Dialogue, co: dict[str, Any], text: str) -> None:
     fields = _parse_address(d, text)
     try:
-        address = checkout.validate_address(co["name"], fields["line1"], fields["city"], fields["postcode"],
-                                            fields["country"], phone=co.get("phone"))
+        address = checkout.validate_address(
+            co["name"],
+            fields["line1"],
+            fields["city"],
+            fields["postcode"],
+            fields["country"],
+            phone=co.get("phone"),
+        )
     except checkout.ValidationFailed as exc:
         d.add_text(_fail_text(d, exc))
         d.say("checkout_address_again")
@@ -139,6 +149,10 @@ def _address(d: Dialogue, co: dict[str, Any], text: str) -> None:
     _offer_shipping(d, address)
 
 
+def _eta(d: Dialogue, option: Any) -> str:
+    return d.tr("eta_days", days=fmt.days_range(option.eta_days[0], option.eta_days[1], d.lang))
+
+
 def _offer_shipping(d: Dialogue, address: Any) -> None:
     dest = checkout.Destination(address.country, address.postcode, address.region)
     options = checkout.shipping_options(d.session, d.cart_id(), dest)
@@ -146,16 +160,29 @@ def _offer_shipping(d: Dialogue, address: Any) -> None:
         d.say("shipping_unavailable", country=address.country)
         _co(d)["step"] = "address"
         return
-    buttons = [Button(title=f"{o.name} · {fmt.money(o.price, d.lang)} · "
-                      f"{d.tr('eta_days', days=fmt.days_range(o.eta_days[0], o.eta_days[1], d.lang))}",
-                      payload=f"/ship {o.id}") for o in options]
+    buttons = [
+        Button(
+            title=f"{o.name} · {fmt.money(o.price, d.lang)} · "
+            f"{d.tr('eta_days', days=fmt.days_range(o.eta_days[0], o.eta_days[1], d.lang))}",
+            payload=f"/ship {o.id}",
+        )
+        for o in options
+    ]
     d.add(QuickReplies(text=d.tr("checkout_choose_shipping"), options=buttons))
 
 
 def _address_obj(co: dict[str, Any]) -> Any:
     a = co["address"]
-    return checkout.validate_address(a["name"], a["line1"], a["city"], a.get("postcode"), a["country"],
-                                     line2=a.get("line2"), region=a.get("region"), phone=a.get("phone"))
+    return checkout.validate_address(
+        a["name"],
+        a["line1"],
+        a["city"],
+        a.get("postcode"),
+        a["country"],
+        line2=a.get("line2"),
+        region=a.get("region"),
+        phone=a.get("phone"),
+    )
 
 
 def choose_shipping(d: Dialogue, method_id: str | None) -> None:
@@ -167,8 +194,9 @@ def choose_shipping(d: Dialogue, method_id: str | None) -> None:
             fill(d)
         return
     address = _address_obj(co)
-    options = checkout.shipping_options(d.session, d.cart_id(), checkout.Destination(
-        address.country, address.postcode, address.region))
+    options = checkout.shipping_options(
+        d.session, d.cart_id(), checkout.Destination(address.country, address.postcode, address.region)
+    )
     ordinal = d.entity("ordinal")
     if method_id is None and isinstance(ordinal, int) and 1 <= ordinal <= len(options):
         method_id = options[ordinal - 1].id
@@ -207,10 +235,17 @@ def pay(d: Dialogue) -> None:
         d.say("checkout_failed", reason=exc.code)
         return
     d.say("checkout_pay", amount=d.money(payment.amount))
-    d.add(PaymentRequest(payment_id=payment.id, amount_minor=payment.amount.amount_minor,
-                         currency=payment.amount.currency, amount_text=d.money(payment.amount),
-                         url=payment.url, methods=list(getattr(payment, "methods", []) or []),
-                         expires_at=getattr(payment, "expires_at", None)))
+    d.add(
+        PaymentRequest(
+            payment_id=payment.id,
+            amount_minor=payment.amount.amount_minor,
+            currency=payment.amount.currency,
+            amount_text=d.money(payment.amount),
+            url=payment.url,
+            methods=list(getattr(payment, "methods", []) or []),
+            expires_at=getattr(payment, "expires_at", None),
+        )
+    )
 
 
 def shipping_question(d: Dialogue) -> None:
@@ -230,8 +265,7 @@ def shipping_question(d: Dialogue) -> None:
     if not options:
         d.say("shipping_unavailable", country=country)
         return
-    lines = [f"• {o.name}: {fmt.money(o.price, d.lang)} ({d.tr('eta_days', days=fmt.days_range(o.eta_days[0], o.eta_days[1], d.lang))})"
-             for o in options]
+    lines = [f"• {o.name}: {fmt.money(o.price, d.lang)} ({_eta(d, o)})" for o in options]
     totals = checkout.quote(d.session, view.id, dest, options[0].id)
     d.add_text(d.tr("shipping_options", country=country) + "\n" + "\n".join(lines))
     key = "tax_included" if totals.tax_inclusive else "tax_added"

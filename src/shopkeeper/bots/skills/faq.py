@@ -3,6 +3,7 @@ entries ranked by character n-gram TF-IDF in the question's language, answered i
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -30,7 +31,7 @@ def _grams(text: str) -> Counter[str]:
     clean = " " + re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text.lower())).strip() + " "
     if any("\u4e00" <= ch <= "\u9fff" for ch in clean):  # Chinese: characters and bigrams carry meaning
         chars = [c for c in clean if not c.isspace()]
-        return Counter(chars + ["".join(p) for p in zip(chars, chars[1:], strict=False)])
+        return Counter(chars + ["".join(p) for p in itertools.pairwise(chars)])
     return Counter(clean[i : i + NGRAM] for i in range(max(0, len(clean) - NGRAM + 1)))
 
 
@@ -41,8 +42,12 @@ class FaqIndex:
         self._idf: dict[str, dict[str, float]] = {}
 
     def _build(self, language: str) -> None:
-        docs = [_grams(f"{e.question.get(language, e.question.get('en', ''))} {e.topic} "
-                       f"{e.answer.get(language, '')}") for e in self.entries]
+        docs = [
+            _grams(
+                f"{e.question.get(language, e.question.get('en', ''))} {e.topic} {e.answer.get(language, '')}"
+            )
+            for e in self.entries
+        ]
         df: Counter[str] = Counter(g for doc in docs for g in doc)
         n = len(docs) or 1
         idf = {g: math.log((1 + n) / (1 + c)) + 1 for g, c in df.items()}
@@ -59,14 +64,20 @@ class FaqIndex:
         if language not in self._vectors:
             self._build(language)
         q = self._weigh(_grams(question), self._idf[language])
-        scored = [(e, sum(w * v.get(g, 0.0) for g, w in q.items()))
-                  for e, v in zip(self.entries, self._vectors[language], strict=True)]
+        scored = [
+            (e, sum(w * v.get(g, 0.0) for g, w in q.items()))
+            for e, v in zip(self.entries, self._vectors[language], strict=True)
+        ]
         return sorted(scored, key=lambda x: -x[1])
 
 
 def load_entries(data: list[dict[str, Any]]) -> list[Entry]:
-    return [Entry(str(x["id"]), str(x.get("topic", "")), dict(x.get("question") or {}), dict(x.get("answer") or {}))
-            for x in data]
+    return [
+        Entry(
+            str(x["id"]), str(x.get("topic", "")), dict(x.get("question") or {}), dict(x.get("answer") or {})
+        )
+        for x in data
+    ]
 
 
 @lru_cache(maxsize=1)

@@ -44,8 +44,11 @@ def details(d: Dialogue, product_id: str | None = None) -> None:
     stock = inventory.available(d.session, [v.id for v in view.variants])
     if view.images:
         d.add(ImagePart(url=view.images[0], caption=view.title))
-    text = view.description if len(view.description) <= DESCRIPTION_CHARS else \
-        view.description[:DESCRIPTION_CHARS].rsplit(" ", 1)[0] + "…"
+    text = (
+        view.description
+        if len(view.description) <= DESCRIPTION_CHARS
+        else view.description[:DESCRIPTION_CHARS].rsplit(" ", 1)[0] + "…"
+    )
     d.add_text(f"{view.title}\n{text}")
     lines = []
     for v in view.variants:
@@ -53,12 +56,19 @@ def details(d: Dialogue, product_id: str | None = None) -> None:
         lines.append(f"• {label}: {fmt.money(v.price, d.lang)} — {stock_text(stock.get(v.id, 0), d.lang)}")
     d.add_text(d.tr("product_variants") + "\n" + "\n".join(lines))
     if view.rating is not None and view.review_count:
-        d.say("product_rating", rating=fmt.number(round(float(view.rating), 1), d.lang),
-              count=fmt.number(view.review_count, d.lang))
-        for r in view.reviews[:2]:
+        d.say(
+            "product_rating",
+            rating=fmt.number(round(float(view.rating), 1), d.lang),
+            count=fmt.number(view.review_count, d.lang),
+        )
+        reviews = sorted(view.reviews, key=lambda r: (r.language != d.lang, -len(r.body)))
+        for r in reviews[:2]:
             d.add_text(f"“{r.title or r.body[:80]}” — {r.author} ({'★' * int(r.rating)})")
-    buttons = [Button(title=(v.title or view.title)[:40], payload=f"/add {v.id}")
-               for v in view.variants if stock.get(v.id, 0) > 0][:MAX_VARIANT_BUTTONS]
+    buttons = [
+        Button(title=(v.title or view.title)[:40], payload=f"/add {v.id}")
+        for v in view.variants
+        if stock.get(v.id, 0) > 0
+    ][:MAX_VARIANT_BUTTONS]
     if buttons:
         d.add(ButtonsPart(text=d.tr("product_pick_variant"), buttons=buttons))
     else:
@@ -106,8 +116,11 @@ def choose_variant(d: Dialogue, view: Any) -> Any | None:
         return variant
     candidates = variant_candidates(view.variants, d.understanding, d.text)
     stock = inventory.available(d.session, [v.id for v in candidates])
-    buttons = [Button(title=(v.title or view.title)[:40], payload=f"/add {v.id}")
-               for v in candidates if stock.get(v.id, 0) > 0][:MAX_VARIANT_BUTTONS]
+    buttons = [
+        Button(title=(v.title or view.title)[:40], payload=f"/add {v.id}")
+        for v in candidates
+        if stock.get(v.id, 0) > 0
+    ][:MAX_VARIANT_BUTTONS]
     d.focus(view.id, None)
     if buttons:
         d.add(ButtonsPart(text=d.tr("product_which_variant", title=view.title), buttons=buttons))

@@ -43,7 +43,12 @@ def _query_text(d: Dialogue) -> str:
 
 def _filters_from_entities(d: Dialogue, filters: dict[str, Any]) -> list[str]:
     notes: list[str] = []
-    for kind, key in (("color", "colors"), ("size", "sizes"), ("brand", "brands"), ("category", "categories")):
+    for kind, key in (
+        ("color", "colors"),
+        ("size", "sizes"),
+        ("brand", "brands"),
+        ("category", "categories"),
+    ):
         values = [str(v) for v in d.entities(kind)]
         if values:
             filters[key] = values
@@ -64,9 +69,12 @@ def to_filters(f: dict[str, Any], currency: str) -> Any:
         return Money(int(v), currency) if v is not None else None
 
     return catalog.Filters(
-        price_min=money(f.get("price_min")), price_max=money(f.get("price_max")),
-        colors=list(f.get("colors") or []), sizes=list(f.get("sizes") or []),
-        brands=list(f.get("brands") or []), categories=list(f.get("categories") or []),
+        price_min=money(f.get("price_min")),
+        price_max=money(f.get("price_max")),
+        colors=list(f.get("colors") or []),
+        sizes=list(f.get("sizes") or []),
+        brands=list(f.get("brands") or []),
+        categories=list(f.get("categories") or []),
     )
 
 
@@ -95,7 +103,13 @@ def show_more(d: Dialogue) -> None:
     if not last:
         d.say("search_nothing_to_continue")
         return
-    run(d, str(last.get("query", "")), dict(last.get("filters") or {}), int(last.get("offset", 0)) + RESULTS_PER_PAGE, [])
+    run(
+        d,
+        str(last.get("query", "")),
+        dict(last.get("filters") or {}),
+        int(last.get("offset", 0)) + RESULTS_PER_PAGE,
+        [],
+    )
 
 
 def _colors(view: Any) -> list[str]:
@@ -109,21 +123,45 @@ def _colors(view: Any) -> list[str]:
 
 def run(d: Dialogue, query: str, filters: dict[str, Any], offset: int, notes: list[str]) -> None:
     svc = search_service(d.services)
-    result = svc.search(catalog.SearchQuery(text=query, language=d.lang, filters=to_filters(filters, d.currency),
-                                            offset=offset, limit=RESULTS_PER_PAGE))
+    result = svc.search(
+        catalog.SearchQuery(
+            text=query,
+            language=d.lang,
+            filters=to_filters(filters, d.currency),
+            offset=offset,
+            limit=RESULTS_PER_PAGE,
+        )
+    )
     views = [catalog.localized(catalog.get_product(d.session, h.product_id), d.lang) for h in result.hits]
     stock = inventory.available(d.session, [v.id for view in views for v in view.variants]) if views else {}
-    items = [Item(v.id, v.title, min(x.price.amount_minor for x in v.variants), v.variants[0].price.currency,
-                  _colors(v), v.brand, v.variants[0].id if len(v.variants) == 1 else None) for v in views]
-    d.state["results"] = {"query": query, "filters": filters, "offset": offset, "total": result.total,
-                          "items": [i.to_json() for i in items]}
+    items = [
+        Item(
+            v.id,
+            v.title,
+            min(x.price.amount_minor for x in v.variants),
+            v.variants[0].price.currency,
+            _colors(v),
+            v.brand,
+            v.variants[0].id if len(v.variants) == 1 else None,
+        )
+        for v in views
+    ]
+    d.state["results"] = {
+        "query": query,
+        "filters": filters,
+        "offset": offset,
+        "total": result.total,
+        "items": [i.to_json() for i in items],
+    }
     for note in notes:
         d.add_text(note)
     if not views:
         d.say("search_none" if offset == 0 else "search_no_more")
         return
     if result.relaxed:
-        names = ", ".join(d.tr(f"filter_{r}") if f"filter_{r}" in _known_filters() else r for r in result.relaxed)
+        names = ", ".join(
+            d.tr(f"filter_{r}") if f"filter_{r}" in _known_filters() else r for r in result.relaxed
+        )
         d.say("search_relaxed", filters=names)
     if result.did_you_mean:
         d.say("search_did_you_mean", suggestion=result.did_you_mean)
@@ -135,5 +173,14 @@ def run(d: Dialogue, query: str, filters: dict[str, Any], offset: int, notes: li
 
 
 def _known_filters() -> set[str]:
-    return {"filter_price", "filter_price_min", "filter_price_max", "filter_colors", "filter_sizes",
-            "filter_brands", "filter_categories", "filter_in_stock", "filter_min_rating"}
+    return {
+        "filter_price",
+        "filter_price_min",
+        "filter_price_max",
+        "filter_colors",
+        "filter_sizes",
+        "filter_brands",
+        "filter_categories",
+        "filter_in_stock",
+        "filter_min_rating",
+    }

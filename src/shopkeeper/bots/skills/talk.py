@@ -8,8 +8,12 @@ from shopkeeper.bots.cards import product_card
 from shopkeeper.bots.dialogue import Dialogue
 from shopkeeper.channels.messages import Carousel
 
-STARTERS = [("btn_bestsellers", "/search bestsellers"), ("btn_cart", "/cart"), ("btn_order_status", "/order"),
-            ("btn_human", "/human")]
+STARTERS = [
+    ("btn_bestsellers", "/search bestsellers"),
+    ("btn_cart", "/cart"),
+    ("btn_order_status", "/order"),
+    ("btn_human", "/human"),
+]
 
 
 def greet(d: Dialogue) -> None:

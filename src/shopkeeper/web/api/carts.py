@@ -6,7 +6,8 @@ shopper token (someone else's cart is a 404). Totals shown are `checkout.quote`,
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from babel import Locale, UnknownLocaleError
+from fastapi import APIRouter, Depends, Header
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -22,14 +23,30 @@ TX = Depends(get_session, scope="function")
 router = APIRouter(prefix="/api/v1/carts", tags=["carts"])
 
 
+def shopper_locale(accept_language: str | None = Header(default=None)) -> str:
+    """The shopper's locale for formatted amounts, from Accept-Language (default en)."""
+    for part in (accept_language or "").split(","):
+        tag = part.split(";")[0].strip().replace("-", "_")
+        if not tag or tag == "*":
+            continue
+        try:
+            return str(Locale.parse(tag))
+        except (ValueError, UnknownLocaleError):
+            continue
+    return "en"
+
+
+LOCALE = Depends(shopper_locale)
+
+
 class MoneyOut(BaseModel):
     amount_minor: int
     currency: str
-    text: str
+    text: str = Field(description="formatted for the shopper's Accept-Language")
 
     @classmethod
-    def of(cls, money: Money) -> MoneyOut:
-        return cls(amount_minor=money.amount_minor, currency=money.currency, text=money.format("en"))
+    def of(cls, money: Money, locale: str = "en") -> MoneyOut:
+        return cls(amount_minor=money.amount_minor, currency=money.currency, text=money.format(locale))
 
 
 class TotalsOut(BaseModel):
@@ -47,13 +64,23 @@ class TotalsOut(BaseModel):
     notes: list[str]
 
     @classmethod
-    def of(cls, t: checkout.Totals) -> TotalsOut:
+    def of(cls, t: checkout.Totals, locale: str = "en") -> TotalsOut:
+        def m(money: Money) -> MoneyOut:
+            return MoneyOut.of(money, locale)
+
         return cls(
-            subtotal=MoneyOut.of(t.subtotal), discount=MoneyOut.of(t.discount),
-            shipping=MoneyOut.of(t.shipping), tax=MoneyOut.of(t.tax), total=MoneyOut.of(t.total),
-            tax_inclusive=t.tax_inclusive, tax_rate=str(t.tax_rate), tax_country=t.tax_country,
-            discount_code=t.discount_code, shipping_method_id=t.shipping_method_id,
-            shipping_method_name=t.shipping_method_name, notes=t.notes,
+            subtotal=m(t.subtotal),
+            discount=m(t.discount),
+            shipping=m(t.shipping),
+            tax=m(t.tax),
+            total=m(t.total),
+            tax_inclusive=t.tax_inclusive,
+            tax_rate=str(t.tax_rate),
+            tax_country=t.tax_country,
+            discount_code=t.discount_code,
+            shipping_method_id=t.shipping_method_id,
+            shipping_method_name=t.shipping_method_name,
+            notes=t.notes,
         )
 
 
@@ -81,18 +108,30 @@ class CartOut(BaseModel):
     totals: TotalsOut = Field(description="checkout.quote without a destination (tax estimated)")
 
 
-def cart_out(session: Session, view: cart.CartView) -> CartOut:
+def cart_out(session: Session, view: cart.CartView, locale: str = "en") -> CartOut:
     return CartOut(
-        id=view.id, status=view.status, currency=view.currency, version=view.version,
-        discount_code=view.discount_code, item_count=view.item_count,
+        id=view.id,
+        status=view.status,
+        currency=view.currency,
+        version=view.version,
+        discount_code=view.discount_code,
+        item_count=view.item_count,
         lines=[
-            LineOut(id=ln.id, variant_id=ln.variant_id, product_id=ln.product_id, title=ln.title,
-                    variant_title=ln.variant_title, quantity=ln.quantity,
-                    unit_price=MoneyOut.of(ln.unit_price), total=MoneyOut.of(ln.total),
-                    image_url=ln.image_url, price_changed=ln.price_changed)
+            LineOut(
+                id=ln.id,
+                variant_id=ln.variant_id,
+                product_id=ln.product_id,
+                title=ln.title,
+                variant_title=ln.variant_title,
+                quantity=ln.quantity,
+                unit_price=MoneyOut.of(ln.unit_price, locale),
+                total=MoneyOut.of(ln.total, locale),
+                image_url=ln.image_url,
+                price_changed=ln.price_changed,
+            )
             for ln in view.lines
         ],
-        totals=TotalsOut.of(checkout.quote(session, view.id)),
+        totals=TotalsOut.of(checkout.quote_cart(session, view), locale),
     )
 
 
@@ -118,56 +157,91 @@ class DiscountIn(BaseModel):
 
 
 @router.post("", response_model=CartOut, summary="Open (or get) the shopper's one open cart")
-def open_cart(body: OpenCartIn | None = None, shopper: str = Depends(current_shopper),
-              session: Session = TX,
-              services: Services = Depends(get_services)) -> CartOut:
+def open_cart(
+    body: OpenCartIn | None = None,
+    shopper: str = Depends(current_shopper),
+    locale: str = LOCALE,
+    session: Session = TX,
+    services: Services = Depends(get_services),
+) -> CartOut:
     body = body or OpenCartIn()
     currency = (body.currency or services.settings.currency).upper()
-    return cart_out(session, cart.open_cart(session, shopper, currency, body.conversation_id))
+    return cart_out(session, cart.open_cart(session, shopper, currency, body.conversation_id), locale)
 
 
 @router.get("/{cart_id}", response_model=CartOut, summary="A cart of the shopper")
-def get_cart(cart_id: str, shopper: str = Depends(current_shopper),
-             session: Session = TX) -> CartOut:
-    return cart_out(session, cart.access_cart(session, cart_id, shopper))
+def get_cart(
+    cart_id: str, shopper: str = Depends(current_shopper), locale: str = LOCALE, session: Session = TX
+) -> CartOut:
+    return cart_out(session, cart.access_cart(session, cart_id, shopper), locale)
 
 
 @router.post("/{cart_id}/lines", response_model=CartOut, summary="Add units of a variant")
-def add_line(cart_id: str, body: AddLineIn, shopper: str = Depends(current_shopper),
-             session: Session = TX) -> CartOut:
+def add_line(
+    cart_id: str,
+    body: AddLineIn,
+    shopper: str = Depends(current_shopper),
+    locale: str = LOCALE,
+    session: Session = TX,
+) -> CartOut:
     cart.access_cart(session, cart_id, shopper)
-    view = cart.add_item(session, cart_id, body.variant_id, body.quantity,
-                         expected_version=body.expected_version)
-    return cart_out(session, view)
+    view = cart.add_item(
+        session, cart_id, body.variant_id, body.quantity, expected_version=body.expected_version
+    )
+    return cart_out(session, view, locale)
 
 
 @router.patch("/{cart_id}/lines/{line_id}", response_model=CartOut, summary="Change a line's quantity")
-def set_quantity(cart_id: str, line_id: str, body: SetQuantityIn, shopper: str = Depends(current_shopper),
-                 session: Session = TX) -> CartOut:
+def set_quantity(
+    cart_id: str,
+    line_id: str,
+    body: SetQuantityIn,
+    shopper: str = Depends(current_shopper),
+    locale: str = LOCALE,
+    session: Session = TX,
+) -> CartOut:
     cart.access_cart(session, cart_id, shopper)
-    view = cart.set_quantity(session, cart_id, line_id, body.quantity,
-                             expected_version=body.expected_version)
-    return cart_out(session, view)
+    view = cart.set_quantity(session, cart_id, line_id, body.quantity, expected_version=body.expected_version)
+    return cart_out(session, view, locale)
 
 
 @router.delete("/{cart_id}/lines/{line_id}", response_model=CartOut, summary="Remove a line")
-def remove_line(cart_id: str, line_id: str, expected_version: int | None = None,
-                shopper: str = Depends(current_shopper), session: Session = TX) -> CartOut:
+def remove_line(
+    cart_id: str,
+    line_id: str,
+    expected_version: int | None = None,
+    shopper: str = Depends(current_shopper),
+    locale: str = LOCALE,
+    session: Session = TX,
+) -> CartOut:
     cart.access_cart(session, cart_id, shopper)
-    return cart_out(session, cart.remove_line(session, cart_id, line_id, expected_version=expected_version))
+    return cart_out(
+        session, cart.remove_line(session, cart_id, line_id, expected_version=expected_version), locale
+    )
 
 
 @router.put("/{cart_id}/discount", response_model=CartOut, summary="Apply a discount code")
-def apply_discount(cart_id: str, body: DiscountIn, shopper: str = Depends(current_shopper),
-                   session: Session = TX) -> CartOut:
+def apply_discount(
+    cart_id: str,
+    body: DiscountIn,
+    shopper: str = Depends(current_shopper),
+    locale: str = LOCALE,
+    session: Session = TX,
+) -> CartOut:
     cart.access_cart(session, cart_id, shopper)
     view = cart.apply_discount(session, cart_id, body.code, shopper, expected_version=body.expected_version)
-    return cart_out(session, view)
+    return cart_out(session, view, locale)
 
 
 @router.delete("/{cart_id}/discount", response_model=CartOut, summary="Remove the discount code")
-def remove_discount(cart_id: str, expected_version: int | None = None,
-                    shopper: str = Depends(current_shopper),
-                    session: Session = TX) -> CartOut:
+def remove_discount(
+    cart_id: str,
+    expected_version: int | None = None,
+    shopper: str = Depends(current_shopper),
+    locale: str = LOCALE,
+    session: Session = TX,
+) -> CartOut:
     cart.access_cart(session, cart_id, shopper)
-    return cart_out(session, cart.remove_discount(session, cart_id, expected_version=expected_version))
+    return cart_out(
+        session, cart.remove_discount(session, cart_id, expected_version=expected_version), locale
+    )

@@ -90,16 +90,25 @@ def _hub(services: Services) -> conversations.WebchatHub:
     return hub
 
 
-@router.post("/sessions", response_model=SessionOut, summary="Start or resume a web chat session",
-             description="Resolves the visitor to a customer (creating both on first sight) and opens "
-                         "their web chat conversation. Returns the shopper token for every other call.")
-def start_session(body: SessionIn, session: Session = Depends(get_session),
-                  services: Services = Depends(get_services)) -> SessionOut:
+@router.post(
+    "/sessions",
+    response_model=SessionOut,
+    summary="Start or resume a web chat session",
+    description="Resolves the visitor to a customer (creating both on first sight) and opens "
+    "their web chat conversation. Returns the shopper token for every other call.",
+)
+def start_session(
+    body: SessionIn, session: Session = Depends(get_session), services: Services = Depends(get_services)
+) -> SessionOut:
     visitor_id = body.visitor_id or new_id("vis")
     customer = customers.resolve_customer(session, CHANNEL, visitor_id, language=body.language)
     conv = conversations.open_conversation(session, customer.id, CHANNEL, visitor_id, language=body.language)
-    return SessionOut(visitor_id=visitor_id, customer_id=customer.id,
-                      token=issue_shopper_token(services.settings, customer.id), conversation_id=conv.id)
+    return SessionOut(
+        visitor_id=visitor_id,
+        customer_id=customer.id,
+        token=issue_shopper_token(services.settings, customer.id),
+        conversation_id=conv.id,
+    )
 
 
 def _visitor(services: Services, customer_id: str) -> str:
@@ -116,39 +125,68 @@ def _visitor(services: Services, customer_id: str) -> str:
 def _inbound(visitor: str, body: MessageIn) -> InboundMessage:
     # message ids come from browsers: scope them to the visitor so two visitors' "1" never collide
     message_id = f"{visitor}:{body.message_id}" if body.message_id else new_id("wmi")
-    return InboundMessage(channel=CHANNEL, sender_id=visitor, message_id=message_id,
-                          text=body.text or "", payload=body.payload or None, locale_hint=body.language)
+    return InboundMessage(
+        channel=CHANNEL,
+        sender_id=visitor,
+        message_id=message_id,
+        text=body.text or "",
+        payload=body.payload or None,
+        locale_hint=body.language,
+    )
 
 
 def _turn_out(turn: conversations.Turn) -> TurnOut:
-    return TurnOut(conversation_id=turn.conversation_id, owner=turn.owner,  # type: ignore[arg-type]
-                   replies=[r.model_dump(mode="json") for r in turn.replies],
-                   message_ids=list(turn.reply_message_ids))
+    return TurnOut(
+        conversation_id=turn.conversation_id,
+        owner=turn.owner,
+        replies=[r.model_dump(mode="json") for r in turn.replies],
+        message_ids=list(turn.reply_message_ids),
+    )
 
 
-@router.post("/messages", response_model=TurnOut, summary="Send a shopper message or button press",
-             description="Stores the message, lets the bot answer if it owns the conversation (never "
-                         "while an agent owns it), and returns the replies. A repeated `message_id` "
-                         "returns the replies already given, with no second effect.")
-def post_message(body: MessageIn, customer_id: str = Depends(current_shopper),
-                 services: Services = Depends(get_services)) -> TurnOut:
+@router.post(
+    "/messages",
+    response_model=TurnOut,
+    summary="Send a shopper message or button press",
+    description="Stores the message, lets the bot answer if it owns the conversation (never "
+    "while an agent owns it), and returns the replies. A repeated `message_id` "
+    "returns the replies already given, with no second effect.",
+)
+def post_message(
+    body: MessageIn, customer_id: str = Depends(current_shopper), services: Services = Depends(get_services)
+) -> TurnOut:
     turn = conversations.receive_turn(services, _inbound(_visitor(services, customer_id), body))
     return _turn_out(turn)
 
 
-@router.get("/messages", response_model=HistoryOut, summary="Conversation history",
-            description="Messages of the shopper's web chat in order; `after` (a message id) returns "
-                        "only newer ones, for polling clients.")
-def get_messages(after: str | None = Query(default=None, max_length=60),
-                 customer_id: str = Depends(current_shopper), session: Session = Depends(get_session)) -> HistoryOut:
+@router.get(
+    "/messages",
+    response_model=HistoryOut,
+    summary="Conversation history",
+    description="Messages of the shopper's web chat in order; `after` (a message id) returns "
+    "only newer ones, for polling clients.",
+)
+def get_messages(
+    after: str | None = Query(default=None, max_length=60),
+    customer_id: str = Depends(current_shopper),
+    session: Session = Depends(get_session),
+) -> HistoryOut:
     conv = conversations.find_conversation(session, customer_id, CHANNEL)
     if conv is None:
         return HistoryOut(messages=[])
-    return HistoryOut(messages=[
-        HistoryMessage(id=m.id, direction=m.direction, sender=m.sender, text=m.text, reply=m.reply,
-                       created_at=m.created_at)
-        for m in conversations.history(session, conv.id, after=after)
-    ])
+    return HistoryOut(
+        messages=[
+            HistoryMessage(
+                id=m.id,
+                direction=m.direction,
+                sender=m.sender,
+                text=m.text,
+                reply=m.reply,
+                created_at=m.created_at,
+            )
+            for m in conversations.history(session, conv.id, after=after)
+        ]
+    )
 
 
 @router.websocket("/ws")
@@ -179,7 +217,9 @@ async def chat_socket(websocket: WebSocket, token: str = Query(default="")) -> N
             data = await websocket.receive_json()
             if not isinstance(data, dict) or data.get("type") != "message":
                 continue
-            body = MessageIn.model_validate({k: data.get(k) for k in ("text", "payload", "message_id", "language")})
+            body = MessageIn.model_validate(
+                {k: data.get(k) for k in ("text", "payload", "message_id", "language")}
+            )
             await websocket.send_json({"type": "typing"})
             turn = await run_in_threadpool(conversations.receive_turn, services, _inbound(visitor, body))
             for message_id, reply in zip(turn.reply_message_ids, turn.replies, strict=True):

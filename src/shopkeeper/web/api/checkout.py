@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from shopkeeper import cart, checkout, orders
 from shopkeeper.bootstrap import Services
-from shopkeeper.web.api.carts import MoneyOut, TotalsOut
+from shopkeeper.web.api.carts import LOCALE, MoneyOut, TotalsOut
 from shopkeeper.web.api.orders import OrderOut, order_out
 from shopkeeper.web.auth import current_shopper
 from shopkeeper.web.deps import get_services, get_session
@@ -80,14 +80,22 @@ def _validate(body: CheckoutIn) -> tuple[checkout.Contact, checkout.Address]:
     codes: dict[str, str] = {}
     contact = address = None
     try:
-        contact = checkout.validate_contact(body.contact.name, body.contact.email, body.contact.phone,
-                                            a.country)
+        contact = checkout.validate_contact(
+            body.contact.name, body.contact.email, body.contact.phone, a.country
+        )
     except checkout.ValidationFailed as exc:
         errors.update({f"contact.{k}": v for k, v in exc.errors.items()})
         codes.update({f"contact.{k}": v for k, v in exc.codes.items()})
     try:
-        address = checkout.validate_address(a.name or body.contact.name, a.line1, a.city, a.postcode,
-                                            a.country, line2=a.line2, region=a.region)
+        address = checkout.validate_address(
+            a.name or body.contact.name,
+            a.line1,
+            a.city,
+            a.postcode,
+            a.country,
+            line2=a.line2,
+            region=a.region,
+        )
     except checkout.ValidationFailed as exc:
         errors.update({f"address.{k}": v for k, v in exc.errors.items()})
         codes.update({f"address.{k}": v for k, v in exc.codes.items()})
@@ -104,57 +112,107 @@ def _owned(session: Session, cart_id: str, shopper: str) -> cart.CartView:
     return cart.access_cart(session, cart_id, shopper)
 
 
-@router.get("/{cart_id}/shipping-options", response_model=list[ShippingOptionOut],
-            summary="Shipping methods and prices to a destination, cheapest first")
-def shipping_options(cart_id: str, country: str, postcode: str | None = None, region: str | None = None,
-                     shopper: str = Depends(current_shopper),
-                     session: Session = TX) -> list[ShippingOptionOut]:
+@router.get(
+    "/{cart_id}/shipping-options",
+    response_model=list[ShippingOptionOut],
+    summary="Shipping methods and prices to a destination, cheapest first",
+)
+def shipping_options(
+    cart_id: str,
+    country: str,
+    postcode: str | None = None,
+    region: str | None = None,
+    shopper: str = Depends(current_shopper),
+    locale: str = LOCALE,
+    session: Session = TX,
+) -> list[ShippingOptionOut]:
     _owned(session, cart_id, shopper)
     return [
-        ShippingOptionOut(id=o.id, name=o.name, price=MoneyOut.of(o.price), eta_days=o.eta_days,
-                          carrier=o.carrier)
+        ShippingOptionOut(
+            id=o.id, name=o.name, price=MoneyOut.of(o.price, locale), eta_days=o.eta_days, carrier=o.carrier
+        )
         for o in checkout.shipping_options(session, cart_id, _destination(country, postcode, region))
     ]
 
 
-@router.get("/{cart_id}/quote", response_model=TotalsOut,
-            summary="Totals with shipping and tax for a destination (the same numbers the chat shows)")
-def quote(cart_id: str, country: str | None = None, postcode: str | None = None,
-          region: str | None = None, shipping_method_id: str | None = None,
-          shopper: str = Depends(current_shopper), session: Session = TX) -> TotalsOut:
+@router.get(
+    "/{cart_id}/quote",
+    response_model=TotalsOut,
+    summary="Totals with shipping and tax for a destination (the same numbers the chat shows)",
+)
+def quote(
+    cart_id: str,
+    country: str | None = None,
+    postcode: str | None = None,
+    region: str | None = None,
+    shipping_method_id: str | None = None,
+    shopper: str = Depends(current_shopper),
+    locale: str = LOCALE,
+    session: Session = TX,
+) -> TotalsOut:
     _owned(session, cart_id, shopper)
     dest = _destination(country, postcode, region) if country else None
-    return TotalsOut.of(checkout.quote(session, cart_id, dest, shipping_method_id))
+    return TotalsOut.of(checkout.quote(session, cart_id, dest, shipping_method_id), locale)
 
 
-@router.post("/{cart_id}/validate", response_model=ValidatedOut,
-             summary="Check contact and address; 422 lists a message per field")
-def validate(cart_id: str, body: CheckoutIn, shopper: str = Depends(current_shopper),
-             session: Session = TX) -> ValidatedOut:
+@router.post(
+    "/{cart_id}/validate",
+    response_model=ValidatedOut,
+    summary="Check contact and address; 422 lists a message per field",
+)
+def validate(
+    cart_id: str, body: CheckoutIn, shopper: str = Depends(current_shopper), session: Session = TX
+) -> ValidatedOut:
     _owned(session, cart_id, shopper)
     contact, address = _validate(body)
-    return ValidatedOut(contact={"name": contact.name, "email": contact.email, "phone": contact.phone},
-                        address=address.to_json(), address_text=address.one_line())
+    return ValidatedOut(
+        contact={"name": contact.name, "email": contact.email, "phone": contact.phone},
+        address=address.to_json(),
+        address_text=address.one_line(),
+    )
 
 
-@router.post("/{cart_id}/orders", response_model=OrderOut, status_code=status.HTTP_201_CREATED,
-             summary="Place the order: stock reserved, awaiting payment")
-def place_order(cart_id: str, body: PlaceOrderIn, shopper: str = Depends(current_shopper),
-                session: Session = TX) -> OrderOut:
+@router.post(
+    "/{cart_id}/orders",
+    response_model=OrderOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Place the order: stock reserved, awaiting payment",
+)
+def place_order(
+    cart_id: str,
+    body: PlaceOrderIn,
+    shopper: str = Depends(current_shopper),
+    locale: str = LOCALE,
+    session: Session = TX,
+) -> OrderOut:
     _owned(session, cart_id, shopper)
     contact, address = _validate(body)
-    order = checkout.place_order(session, cart_id, contact, address, body.shipping_method_id,
-                                 expected_version=body.expected_version)
-    return order_out(order)
+    order = checkout.place_order(
+        session, cart_id, contact, address, body.shipping_method_id, expected_version=body.expected_version
+    )
+    return order_out(order, locale)
 
 
-@router.post("/orders/{order_id}/payment", response_model=PaymentOut,
-             summary="Start paying an order: returns the hosted payment page URL")
-def start_payment(order_id: str, body: PaymentIn | None = None, shopper: str = Depends(current_shopper),
-                  session: Session = TX,
-                  services: Services = Depends(get_services)) -> PaymentOut:
+@router.post(
+    "/orders/{order_id}/payment",
+    response_model=PaymentOut,
+    summary="Start paying an order: returns the hosted payment page URL",
+)
+def start_payment(
+    order_id: str,
+    body: PaymentIn | None = None,
+    shopper: str = Depends(current_shopper),
+    locale: str = LOCALE,
+    session: Session = TX,
+    services: Services = Depends(get_services),
+) -> PaymentOut:
     orders.access_order(session, order_id, shopper)
     return_url = (body.return_url if body else None) or f"{services.settings.base_url}/?order={order_id}"
     view = checkout.start_payment(session, order_id, services.payment_provider, return_url)
-    return PaymentOut(id=view.id, url=view.url, amount=MoneyOut.of(view.amount),
-                      methods=list(view.methods), status=view.status)
+    return PaymentOut(
+        id=view.id,
+        url=view.url,
+        amount=MoneyOut.of(view.amount, locale),
+        methods=list(view.methods),
+        status=view.status,
+    )

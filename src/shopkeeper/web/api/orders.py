@@ -13,7 +13,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from shopkeeper import orders
-from shopkeeper.web.api.carts import MoneyOut
+from shopkeeper.kernel.money import Money
+from shopkeeper.web.api.carts import LOCALE, MoneyOut
 from shopkeeper.web.auth import current_shopper
 from shopkeeper.web.deps import get_session
 
@@ -69,27 +70,51 @@ class OrderOut(BaseModel):
     history: list[StatusChangeOut]
 
 
-def order_out(o: orders.OrderView) -> OrderOut:
+def order_out(o: orders.OrderView, locale: str = "en") -> OrderOut:
     t = o.totals
+
+    def m(money: Money) -> MoneyOut:
+        return MoneyOut.of(money, locale)
+
     return OrderOut(
-        id=o.id, number=o.number, status=o.status, can_cancel=o.can_cancel,
+        id=o.id,
+        number=o.number,
+        status=o.status,
+        can_cancel=o.can_cancel,
         lines=[
-            OrderLineOut(variant_id=ln.variant_id, product_id=ln.product_id, title=ln.title,
-                         variant_title=ln.variant_title, quantity=ln.quantity,
-                         unit_price=MoneyOut.of(ln.unit_price), total=MoneyOut.of(ln.total),
-                         image_url=ln.image_url)
+            OrderLineOut(
+                variant_id=ln.variant_id,
+                product_id=ln.product_id,
+                title=ln.title,
+                variant_title=ln.variant_title,
+                quantity=ln.quantity,
+                unit_price=m(ln.unit_price),
+                total=m(ln.total),
+                image_url=ln.image_url,
+            )
             for ln in o.lines
         ],
         totals=OrderTotalsOut(
-            subtotal=MoneyOut.of(t.subtotal), discount=MoneyOut.of(t.discount),
-            shipping=MoneyOut.of(t.shipping), tax=MoneyOut.of(t.tax), total=MoneyOut.of(t.total),
-            tax_inclusive=t.tax_inclusive, tax_rate=t.tax_rate, shipping_method_id=t.shipping_method_id,
-            shipping_method_name=t.shipping_method_name, discount_code=t.discount_code,
+            subtotal=m(t.subtotal),
+            discount=m(t.discount),
+            shipping=m(t.shipping),
+            tax=m(t.tax),
+            total=m(t.total),
+            tax_inclusive=t.tax_inclusive,
+            tax_rate=t.tax_rate,
+            shipping_method_id=t.shipping_method_id,
+            shipping_method_name=t.shipping_method_name,
+            discount_code=t.discount_code,
         ),
-        contact=o.contact, shipping_address=o.shipping_address, tracking_url=o.tracking_url,
-        payment_id=o.payment_id, created_at=o.created_at,
-        history=[StatusChangeOut(from_status=h.from_status, to_status=h.to_status, reason=h.reason, at=h.at)
-                 for h in o.history],
+        contact=o.contact,
+        shipping_address=o.shipping_address,
+        tracking_url=o.tracking_url,
+        payment_id=o.payment_id,
+        created_at=o.created_at,
+        history=[
+            StatusChangeOut(from_status=h.from_status, to_status=h.to_status, reason=h.reason, at=h.at)
+            for h in o.history
+        ],
     )
 
 
@@ -99,20 +124,26 @@ class CancelIn(BaseModel):
 
 @router.get("", response_model=list[OrderOut], summary="The shopper's orders, newest first")
 def list_mine(
-    shopper: str = Depends(current_shopper), session: Session = TX
+    shopper: str = Depends(current_shopper), locale: str = LOCALE, session: Session = TX
 ) -> list[OrderOut]:
-    return [order_out(o) for o in orders.list_orders(session, shopper)]
+    return [order_out(o, locale) for o in orders.list_orders(session, shopper)]
 
 
 @router.get("/{order_id}", response_model=OrderOut, summary="One of the shopper's orders")
-def get_order(order_id: str, shopper: str = Depends(current_shopper),
-              session: Session = TX) -> OrderOut:
-    return order_out(orders.access_order(session, order_id, shopper))
+def get_order(
+    order_id: str, shopper: str = Depends(current_shopper), locale: str = LOCALE, session: Session = TX
+) -> OrderOut:
+    return order_out(orders.access_order(session, order_id, shopper), locale)
 
 
 @router.post("/{order_id}/cancel", response_model=OrderOut, summary="Cancel an order not yet fulfilled")
-def cancel(order_id: str, body: CancelIn | None = None, shopper: str = Depends(current_shopper),
-           session: Session = TX) -> OrderOut:
+def cancel(
+    order_id: str,
+    body: CancelIn | None = None,
+    shopper: str = Depends(current_shopper),
+    locale: str = LOCALE,
+    session: Session = TX,
+) -> OrderOut:
     orders.access_order(session, order_id, shopper)
     reason = (body or CancelIn()).reason
-    return order_out(orders.cancel_order(session, order_id, reason))
+    return order_out(orders.cancel_order(session, order_id, reason), locale)

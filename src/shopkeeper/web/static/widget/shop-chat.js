@@ -62,7 +62,7 @@ button, input, select { font: inherit; }
 .panel[hidden] { display: none; }
 header { background: linear-gradient(135deg, #0f766e, #115e59); color: #fff; padding: 12px 14px; display: flex; align-items: center; gap: 10px; }
 header .avatar { width: 34px; height: 34px; border-radius: 50%; background: rgba(255,255,255,.18); display: grid; place-items: center; font-size: 18px; }
-header h2 { font-size: 15px; margin: 0; font-weight: 650; }
+header h2 { font-size: 15px; margin: 0; font-weight: 650; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 header p { margin: 0; font-size: 12px; opacity: .85; }
 header .grow { flex: 1; min-width: 0; }
 header select { background: rgba(255,255,255,.16); color: #fff; border: 1px solid rgba(255,255,255,.35); border-radius: 8px; padding: 3px 6px; }

@@ -1,0 +1,220 @@
+"""Inbound messaging webhooks end to end, one process: signed provider webhooks (all five channels)
+posted over real HTTP to uvicorn at a fixed rate; the server verifies, stores and acknowledges,
+then the stored events run through keywords → conversation → bot → outbox.
+
+    python benchmarks/channels.py [--database-url URL] [--n 1000] [--rate 200] [--shoppers 100]
+
+Reports acknowledge latency (p50/p99) at the offered rate, and end-to-end throughput (first post to
+last reply queued). Prints a human summary, then one line of JSON. Demo catalog, fixed seed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import socket
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import uvicorn
+from sqlalchemy import func, select
+
+from shopkeeper.adapters.channels import process_pending, wire
+from shopkeeper.adapters.channels.fake import FakeProviders
+from shopkeeper.adapters.channels.simulator import SimulatedWebhook, build_webhook, demo_settings
+from shopkeeper.bootstrap import build_services
+from shopkeeper.kernel.inbox import InboundEvent
+from shopkeeper.kernel.outbox import OutboxMessage
+from shopkeeper.seeding import ensure_demo_data
+from shopkeeper.settings import Settings
+from shopkeeper.web.app import create_app
+
+TEXTS = [
+    "hi",
+    "I need running shoes",
+    "waterproof hiking boots under 150",
+    "show me backpacks",
+    "do you have this in size 43?",
+    "what's in my cart?",
+    "where is my order?",
+    "thanks!",
+]
+CHANNELS = ["whatsapp", "messenger", "instagram", "telegram", "sms"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def sender_for(channel: str, i: int) -> str:
+    return {
+        "whatsapp": f"49151{i:07d}",
+        "messenger": f"71{i:014d}",
+        "instagram": f"72{i:014d}",
+        "telegram": f"{500000 + i}",
+        "sms": f"+1555{i:07d}",
+    }[channel]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--database-url", default=None)
+    ap.add_argument("--n", type=int, default=1000)
+    ap.add_argument("--rate", type=float, default=200.0)
+    ap.add_argument("--shoppers", type=int, default=100)
+    ap.add_argument("--threads", type=int, default=8)
+    args = ap.parse_args()
+    rng = random.Random(6)
+
+    data = Path(tempfile.mkdtemp(prefix="sk-bench-channels-"))
+    port = free_port()
+    settings = Settings(
+        data_dir=data,
+        database_url=args.database_url or f"sqlite:///{data / 'bench.db'}",
+        base_url=f"http://127.0.0.1:{port}",
+    )
+    services = build_services(settings)
+    ensure_demo_data(services)
+    cfg = demo_settings()
+    fake = FakeProviders()
+    wire(services, transport=fake.transport, channel_settings=cfg)
+    services.extras["channel_processing"] = "worker"  # ack phase measures verify → store → ack alone
+    dialect = services.db.dialect
+
+    # warm the bot (NLU training, caches) outside the measurement
+    warm = build_webhook("whatsapp", cfg, sender="4900000000", text="hi", public_url=settings.base_url)
+    hooks: list[SimulatedWebhook] = []
+    for i in range(args.n):
+        channel = CHANNELS[i % len(CHANNELS)]
+        who = sender_for(channel, rng.randrange(args.shoppers))
+        hooks.append(
+            build_webhook(channel, cfg, sender=who, text=rng.choice(TEXTS), public_url=settings.base_url)
+        )
+
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(services, run_worker=False),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            access_log=False,
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{port}"
+    client = httpx2.Client(base_url=base, timeout=30, limits=httpx2.Limits(max_connections=args.threads * 2))
+    t_warm = time.perf_counter()
+    assert client.post(warm.path, content=warm.body, headers=warm.headers).status_code == 200
+    process_pending(services)
+    warm_s = time.perf_counter() - t_warm
+
+    forged = build_webhook("whatsapp", cfg, sender="4900000001", text="forged", public_url=settings.base_url)
+    bad = client.post(forged.path, content=forged.body + b" ", headers=forged.headers).status_code
+
+    acks: list[float] = [0.0] * len(hooks)
+    codes: list[int] = [0] * len(hooks)
+    start = time.perf_counter() + 0.2
+
+    def post(i: int) -> None:
+        due = start + i / args.rate  # open-loop schedule: the offered rate does not bend to latency
+        delay = due - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        h = hooks[i]
+        t0 = time.perf_counter()
+        r = client.post(h.path, content=h.body, headers=h.headers)
+        acks[i] = (time.perf_counter() - t0) * 1000
+        codes[i] = r.status_code
+
+    with ThreadPoolExecutor(args.threads) as pool:
+        list(pool.map(post, range(len(hooks))))
+    ack_elapsed = time.perf_counter() - start
+
+    # processing: drain the stored events (what the in-request background task / worker does)
+    t_proc = time.perf_counter()
+    processed = 0
+    while True:
+        done = process_pending(services, limit=500)
+        processed += done
+        if done == 0:
+            break
+    proc_elapsed = time.perf_counter() - t_proc
+    total = time.perf_counter() - start
+    with services.db.session() as s:
+        stored = int(
+            s.scalar(
+                select(func.count()).select_from(InboundEvent).where(InboundEvent.provider.like("channel.%"))
+            )
+            or 0
+        )
+        failed = int(
+            s.scalar(select(func.count()).select_from(InboundEvent).where(InboundEvent.error.is_not(None)))
+            or 0
+        )
+        queued = int(
+            s.scalar(
+                select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind.like("channel.%"))
+            )
+            or 0
+        )
+    server.should_exit = True
+    thread.join(timeout=10)
+
+    ok = sum(1 for c in codes if c in (200, 204))
+    result: dict[str, Any] = {
+        "benchmark": "channels",
+        "database": dialect,
+        "n": args.n,
+        "offered_rate_per_s": args.rate,
+        "ack_rate_per_s": round(args.n / ack_elapsed, 1),
+        "ack_p50_ms": round(statistics.median(acks), 2),
+        "ack_p99_ms": round(percentile(acks, 99), 2),
+        "ack_max_ms": round(max(acks), 2),
+        "acked_ok": ok,
+        "forged_status": bad,
+        "stored_events": stored,
+        "processed": processed,
+        "processing_errors": failed,
+        "replies_queued": queued,
+        "processing_per_s": round(processed / proc_elapsed, 1) if proc_elapsed else None,
+        "webhooks_per_s": round(args.n / total, 1),
+        "bot_warmup_s": round(warm_s, 1),
+    }
+    print(
+        f"channels webhooks on {dialect}: {args.n} signed webhooks offered at {args.rate:.0f}/s "
+        f"({', '.join(CHANNELS)}), {args.threads} client threads, one server process"
+    )
+    print(
+        f"  acknowledge: p50 {result['ack_p50_ms']} ms · p99 {result['ack_p99_ms']} ms"
+        f" · max {result['ack_max_ms']} ms"
+        f" · {ok}/{args.n} ok · achieved {result['ack_rate_per_s']}/s · forged → HTTP {bad}"
+    )
+    print(
+        f"  processing (keywords → conversation → bot → outbox): {processed} events at "
+        f"{result['processing_per_s']}/s, {failed} errors, {queued} replies queued"
+    )
+    print(f"  end to end: {result['webhooks_per_s']} webhooks/s (first post → last reply queued)")
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
