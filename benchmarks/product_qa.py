@@ -64,7 +64,7 @@ def train(x: np.ndarray, y: np.ndarray, groups: list[int]) -> object:
     params = {
         "objective": "lambdarank",
         "learning_rate": 0.05,
-        "num_leaves": 7,
+        "num_leaves": 4,
         "min_data_in_leaf": 20,
         "feature_fraction": 0.9,
         "num_threads": 1,
@@ -73,7 +73,7 @@ def train(x: np.ndarray, y: np.ndarray, groups: list[int]) -> object:
         "label_gain": [0, 1, 3],
     }
     return lightgbm.train(
-        params, lightgbm.Dataset(x, y, group=groups, feature_name=QA_FEATURES), num_boost_round=150
+        params, lightgbm.Dataset(x, y, group=groups, feature_name=QA_FEATURES), num_boost_round=80
     )
 
 

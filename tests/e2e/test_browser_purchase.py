@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx2
 import pytest
 from e2e_browser import artifacts_fixture, browser_fixture  # noqa: F401  (fixtures)
 from e2e_server import free_port, serve
@@ -38,7 +39,21 @@ def shop(tmp_path: Path) -> Iterator[tuple[str, Services]]:
     services = build_services(settings)
     ensure_demo_data(services)
     with serve(create_app(services), port) as base:  # with the worker: webhooks and chat pushes flow
+        _warm_up(base)
         yield base, services
+
+
+def _warm_up(base: str) -> None:
+    """One throwaway REST turn, so the shopper's first message does not also pay for loading the
+    language models (a cold first turn holds the SQLite write lock for that long; see the report)."""
+    with httpx2.Client(base_url=base, timeout=120) as http:
+        token = http.post("/api/v1/chat/sessions", json={"visitor_id": None, "language": "en"}).json()[
+            "token"
+        ]
+        turn = http.post(
+            "/api/v1/chat/messages", json={"text": "hello"}, headers={"Authorization": f"Bearer {token}"}
+        )
+        turn.raise_for_status()
 
 
 def _answer(page: Page, chat: Locator, text: str) -> None:

@@ -44,7 +44,7 @@ INTENT_SKILLS: dict[str, Skill] = {
 }
 # intents that may interrupt checkout slot filling (everything else is read as the answer)
 ESCAPES = {"human_handoff": 0.8, "view_cart": 0.9, "cancel_order": 0.9}
-MIN_WORDS_TO_SWITCH_LANGUAGE = 2
+MIN_WORDS_ASCII = 4
 
 
 def _payload_skill(d: Dialogue, command: str, arg: str) -> bool:
@@ -92,8 +92,24 @@ def _languages(services: Any) -> list[str]:
     return [lang for lang in services.settings.languages if lang in LANGUAGES] or ["en"]
 
 
-def respond(services: Any, session: Session, ctx: BotContext, inbound: InboundMessage) -> BotTurn:
-    """The bot's answer to one inbound message (the caller owns the transaction)."""
+def understand_ahead(services: Any, inbound: InboundMessage, state: dict[str, Any]) -> Any | None:
+    """The NLU's reading of a typed message, computed before the turn's write transaction so the
+    classifier's CPU time does not hold the database's write lock (SQLite has one writer).
+    None when it must wait for the turn: button payloads, checkout answers, vocabulary not loaded."""
+    text = (inbound.text or "").strip()
+    vocab = services.extras.get("catalog_vocabulary")
+    if not text or inbound.payload or text.startswith("/") or vocab is None:
+        return None
+    if (state.get("checkout") or {}).get("step"):
+        return None
+    return _nlu(services).parse(text, languages=_languages(services), vocabulary=vocab,
+                                context_intent=state.get("last_intent"))
+
+
+def respond(services: Any, session: Session, ctx: BotContext, inbound: InboundMessage,
+            understanding: Any = None) -> BotTurn:
+    """The bot's answer to one inbound message (the caller owns the transaction); `understanding`
+    may come from `understand_ahead`."""
     state = ctx.state
     hint = inbound.locale_hint if inbound.locale_hint in LANGUAGES else None
     language = hint or state.get("lang") or ctx.language or services.settings.default_language
@@ -109,7 +125,7 @@ def respond(services: Any, session: Session, ctx: BotContext, inbound: InboundMe
         d.state["oos"] = 0
         if _payload_skill(d, command, arg.strip()):
             return d.finish()
-    _understand(d, hint)
+    _understand(d, hint, understanding)
     _route(d)
     return d.finish()
 
@@ -138,27 +154,26 @@ def _slot_answer(d: Dialogue) -> Any | None:
     return Understanding(d.lang, SLOT, 1.0, False, [], entities, d.text)
 
 
-def _understand(d: Dialogue, hint: str | None) -> None:
+def _understand(d: Dialogue, hint: str | None, ahead: Any = None) -> None:
     if checkout.active(d):
         slot = _slot_answer(d)
         if slot is not None:
             d.understanding = slot
             return
-    nlu = _nlu(d.services)
-    u = nlu.parse(
-        d.text,
-        languages=_languages(d.services),
-        vocabulary=_vocabulary(d.services, d.session),
-        context_intent=d.state.get("last_intent"),
-    )
+    u = ahead
+    if u is None:
+        u = _nlu(d.services).parse(
+            d.text,
+            languages=_languages(d.services),
+            vocabulary=_vocabulary(d.services, d.session),
+            context_intent=d.state.get("last_intent"),
+        )
     d.understanding = u
-    # the answer follows the language written in, once there is enough text to tell it
-    if (
-        not hint
-        and u.language in LANGUAGES
-        and (len(d.text.split()) >= MIN_WORDS_TO_SWITCH_LANGUAGE or not d.text.isascii())
-        and not checkout.active(d)
-    ):
+    # the answer follows the language written in, once the text is enough to tell: short
+    # plain-ASCII texts ("apply code X1") are often misread as Slovak or Polish, so they keep it
+    words = len(d.text.split())
+    telling = not d.text.isascii() or words >= MIN_WORDS_ASCII or (u.language == "en" and words >= 2)
+    if not hint and u.language in LANGUAGES and telling and not checkout.active(d):
         d.lang = u.language
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from shopkeeper import catalog
@@ -26,8 +27,29 @@ class VariantInfo:
     options: dict[str, str] = field(default_factory=dict)
 
 
+_CACHE = "cart.variants"
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    # a session reused for a second transaction must read prices afresh
+    session.info.pop(_CACHE, None)
+
+
 def find_variant(session: Session, variant_id: str) -> VariantInfo | None:
-    """The variant as the catalog has it now, or None if it no longer exists."""
+    """The variant as the catalog has it now, or None if it no longer exists.
+
+    Remembered for the rest of the transaction: one turn that adds, shows and quotes a cart reads
+    each variant once, and sees one consistent price for it.
+    """
+    cache: dict[str, VariantInfo | None] = session.info.setdefault(_CACHE, {})
+    if variant_id not in cache:
+        cache[variant_id] = _read(session, variant_id)
+    return cache[variant_id]
+
+
+def _read(session: Session, variant_id: str) -> VariantInfo | None:
     try:
         v = catalog.get_variant(session, variant_id)
     except (catalog.VariantNotFound, catalog.ProductNotFound):

@@ -35,6 +35,7 @@ class VariantFacts:
     price_minor: int
     currency: str
     available: int
+    variant_id: str = ""
 
 
 @dataclass
@@ -47,44 +48,53 @@ class Facts:
     variants: list[VariantFacts] = field(default_factory=list)
 
 
-def load_facts(session: Session, product_ids: list[str]) -> dict[str, Facts]:
-    out: dict[str, Facts] = {}
-    if not product_ids:
-        return out
-    for i in range(0, len(product_ids), 500):
-        chunk = product_ids[i : i + 500]
-        sellable = []
-        for pid, brand, cat, rating, rc, pop, price in session.execute(
-            select(
-                Product.id,
-                Product.brand,
-                Product.category,
-                Product.rating,
-                Product.review_count,
-                Product.popularity,
-                Product.price_min_minor,
-            ).where(Product.id.in_(chunk))
-        ):
-            out[pid] = Facts(brand, cat, rating, rc, pop)
-            if price is not None:  # has variants
-                sellable.append(pid)
-        if not sellable:
-            continue
-        rows = session.execute(
-            select(
-                Variant.id,
-                Variant.product_id,
-                Variant.color,
-                Variant.size,
-                Variant.price_minor,
-                Variant.currency,
-            ).where(Variant.product_id.in_(sellable))
-        ).all()
-        stock = inventory.available(session, [r[0] for r in rows]) if rows else {}
-        for vid, pid, color, size, price, cur in rows:
-            if pid in out:
-                out[pid].variants.append(VariantFacts(color, size, price, cur, stock.get(vid, 0)))
-    return out
+def load_facts(
+    session: Session, product_ids: list[str], cache: dict[str, Facts] | None = None
+) -> dict[str, Facts]:
+    """Facts of these products; `cache` (cleared by the caller when the catalog changes) keeps the
+    static part between searches, while availability is read fresh every time."""
+    cache = {} if cache is None else cache
+    missing = [pid for pid in product_ids if pid not in cache]
+    for i in range(0, len(missing), 500):
+        _load_static(session, missing[i : i + 500], cache)
+    facts = {pid: cache[pid] for pid in product_ids if pid in cache}
+    variant_ids = [v.variant_id for f in facts.values() for v in f.variants]
+    if not variant_ids:
+        return facts
+    stock = inventory.available(session, variant_ids)
+    return {
+        pid: replace(f, variants=[replace(v, available=stock.get(v.variant_id, 0)) for v in f.variants])
+        if f.variants
+        else f
+        for pid, f in facts.items()
+    }
+
+
+def _load_static(session: Session, chunk: list[str], cache: dict[str, Facts]) -> None:
+    sellable = []
+    for pid, brand, cat, rating, rc, pop, price in session.execute(
+        select(
+            Product.id,
+            Product.brand,
+            Product.category,
+            Product.rating,
+            Product.review_count,
+            Product.popularity,
+            Product.price_min_minor,
+        ).where(Product.id.in_(chunk))
+    ):
+        cache[pid] = Facts(brand, cat, rating, rc, pop)
+        if price is not None:  # has variants
+            sellable.append(pid)
+    if not sellable:
+        return
+    rows = session.execute(
+        select(
+            Variant.id, Variant.product_id, Variant.color, Variant.size, Variant.price_minor, Variant.currency
+        ).where(Variant.product_id.in_(sellable))
+    ).all()
+    for vid, pid, color, size, price, cur in rows:
+        cache[pid].variants.append(VariantFacts(color, size, price, cur, 0, vid))
 
 
 def _norm(values: list[str]) -> set[str]:

@@ -57,6 +57,7 @@ class SearchService:
         self._row: dict[str, int] = {}
         self._matrix = np.zeros((0, 1), dtype=np.float32)
         self._docs: dict[str, dict[str, Any]] = {}
+        self._facts: dict[str, Facts] = {}
         self._pending_logs: list[dict[str, Any]] = []
 
     # -- caches ---------------------------------------------------------------------------------
@@ -89,6 +90,7 @@ class SearchService:
                 self._synonyms.setdefault(key, []).extend(alts)
             self._load_vectors(session)
             self._docs = {}
+            self._facts = {}
             self._version = version
 
     def _load_vectors(self, session: Session) -> None:
@@ -208,7 +210,7 @@ class SearchService:
     ) -> SearchResult:
         with self._read() as session:
             qt, cands, did_you_mean = self.candidates(session, query)
-            facts = load_facts(session, [c.product_id for c in cands])
+            facts = load_facts(session, [c.product_id for c in cands], self._facts)
             kept, relaxed, explanation = apply_filters(cands, facts, query.filters)
             _attach_facts(kept, facts)
             x = features(qt, kept, self._df, self._n_docs, self._avgdl)
@@ -277,6 +279,7 @@ class SearchService:
             session.execute(
                 update(Product).where(Product.id == product_id).values(popularity=Product.popularity + weight)
             )
+        self._facts.pop(product_id, None)
 
 
 def _attach_facts(cands: list[Candidate], facts: dict[str, Facts]) -> None:

@@ -52,9 +52,10 @@ def settle_paid(session: Session, order: orders.OrderView, payment_id: str | Non
 
 def on_payment_refunded(session: Session, event: payments.PaymentRefunded) -> None:
     order = orders.find_order(session, event.reference)
-    if order is None or not event.full or not orders.is_paid(order.status):
-        return  # partial refunds leave the order as it is; a cancelled order stays cancelled
-    orders.refund(session, order.id, "refunded")
+    if order is None or not event.full:
+        return  # partial refunds leave the order as it is
+    if orders.is_paid(order.status) or order.status == orders.OrderStatus.CANCELLED:
+        orders.confirm_refund(session, order.id, event.total_refunded)
 
 
 def on_reservation_expired(session: Session, event: inventory.ReservationExpired) -> None:
@@ -63,10 +64,10 @@ def on_reservation_expired(session: Session, event: inventory.ReservationExpired
         orders.cancel_order(session, order.id, "payment_timeout")
 
 
-def _enrich_profile(session: Session, order_id: str, paid: bool) -> None:
-    order = orders.get_order(session, order_id)
-    if customers.find_customer(session, order.customer_id) is None:
+def _enrich_profile(session: Session, order_id: str, customer_id: str, paid: bool) -> None:
+    if customers.find_customer(session, customer_id) is None:
         return  # an order for a customer id the profile store does not know (imports, tests)
+    order = orders.get_order(session, order_id)
     try:
         with session.begin_nested():  # a profile problem must never undo the sale
             if paid:
@@ -102,12 +103,12 @@ def _record_purchase(session: Session, order: orders.OrderView) -> None:
 
 def on_order_placed(session: Session, event: orders.OrderPlaced) -> None:
     """Remember the shopper's contact and address on their profile for next time."""
-    _enrich_profile(session, event.order_id, paid=False)
+    _enrich_profile(session, event.order_id, event.customer_id, paid=False)
 
 
 def on_order_paid(session: Session, event: orders.OrderPaid) -> None:
     """A purchase is activity the recommendations learn from."""
-    _enrich_profile(session, event.order_id, paid=True)
+    _enrich_profile(session, event.order_id, event.customer_id, paid=True)
 
 
 def install(bus: EventBus) -> None:

@@ -255,10 +255,39 @@ def _replay(session: Session, key: str) -> Turn | None:
     return Turn(conv.id, conv.owner, replies, ids, replayed=True)
 
 
+def _peek_state(services: Any, inbound: InboundMessage) -> dict[str, Any] | None:
+    """The thread's dialogue state read without the write lock (None: new thread or not the bot's)."""
+    with services.db.engine.connect() as conn:
+        conn.info["write"] = False  # a plain BEGIN: readers never wait on SQLite's one writer
+        try:
+            with Session(bind=conn) as session:
+                row = session.scalar(select(ConversationRow).where(
+                    ConversationRow.channel == inbound.channel,
+                    ConversationRow.channel_account == inbound.channel_account,
+                    ConversationRow.external_id == inbound.sender_id,
+                ))
+                if row is None or not bot_may_reply(row.owner):
+                    return None
+                return copy.deepcopy(row.state or {})
+        finally:
+            conn.info.pop("write", None)
+
+
+def _ahead(services: Any, inbound: InboundMessage) -> Any:
+    from shopkeeper import bots
+
+    if inbound.payload or not inbound.text:
+        return None
+    state = _peek_state(services, inbound)
+    return bots.understand_ahead(services, inbound, state) if state is not None else None
+
+
 def receive_turn(services: Any, inbound: InboundMessage) -> Turn:
     """One shopper message, one transaction: dedupe, customer, thread, store, bot (if it owns the
-    thread), replies stored and queued. A replayed message id returns the stored replies unchanged."""
+    thread), replies stored and queued. A replayed message id returns the stored replies unchanged.
+    The NLU reads a typed message before the transaction opens (CPU work outside the write lock)."""
     key = f"{inbound.channel}:{inbound.message_id}"
+    ahead = _ahead(services, inbound)
     with services.db.session() as session:
         replayed = _replay(session, key)
         if replayed is not None:
@@ -303,19 +332,14 @@ def receive_turn(services: Any, inbound: InboundMessage) -> Turn:
         record_event(session, MessageStored(conv.id, row.id, "in", "shopper"))
         replies: list[Reply] = []
         if bot_may_reply(conv.owner):
-            replies = _run_bot(services, session, conv, customer, inbound)
+            replies = _run_bot(services, session, conv, customer, inbound, ahead)
         status = "sent" if inbound.channel in SYNCHRONOUS_CHANNELS else "queued"
         ids = [_store_reply(session, conv, r, row.id, status).id for r in replies]
         return Turn(conv.id, conv.owner, replies, ids)
 
 
-def _run_bot(
-    services: Any,
-    session: Session,
-    conv: ConversationRow,
-    customer: customers.Customer,
-    inbound: InboundMessage,
-) -> list[Reply]:
+def _run_bot(services: Any, session: Session, conv: ConversationRow, customer: customers.Customer,
+             inbound: InboundMessage, ahead: Any = None) -> list[Reply]:
     from shopkeeper import bots
 
     turn = bots.respond(
@@ -330,6 +354,7 @@ def _run_bot(
             customer_name=customer.name,
         ),
         inbound,
+        ahead,
     )
     conv.state = turn.state
     flag_modified(conv, "state")  # nested JSON changes are invisible to SQLAlchemy otherwise
@@ -343,7 +368,7 @@ def _run_bot(
 
 def receive(services: Any, inbound: InboundMessage) -> list[Reply]:
     """The contract entry point: the replies to one inbound message (see receive_turn)."""
-    return receive_turn(services, inbound).replies
+    return receive_turn(services, inbound, ahead).replies
 
 
 # -- who owns the thread ------------------------------------------------------------------------

@@ -107,10 +107,10 @@ def _close(session: Session, reservation_id: str, from_status: str, to_status: s
     return _rowcount(res) == 1
 
 
-def _held(session: Session, reference: str, status: str) -> list[tuple[str, str, int]]:
+def _held(session: Session, reference: str, *statuses: str) -> list[tuple[str, str, int]]:
     rows = session.execute(
         select(Reservation.id, Reservation.variant_id, Reservation.quantity)
-        .where(Reservation.reference == reference, Reservation.status == status)
+        .where(Reservation.reference == reference, Reservation.status.in_(statuses))
         .order_by(Reservation.variant_id)
     ).all()
     return [(r[0], r[1], int(r[2])) for r in rows]
@@ -146,7 +146,7 @@ def convert(session: Session, reference: str) -> list[str]:
     for rid, variant_id, qty in _held(session, reference, ACTIVE):
         if _close(session, rid, ACTIVE, CONVERTED, now):
             _adjust(session, variant_id, reserved=-qty, on_hand=-qty, now=now)
-    lapsed = _held(session, reference, EXPIRED) + _held(session, reference, RELEASED)
+    lapsed = _held(session, reference, EXPIRED, RELEASED)
     if not lapsed:
         return []
     short: list[str] = []

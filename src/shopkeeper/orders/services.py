@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from shopkeeper import inventory
 from shopkeeper.kernel.clock import new_id, utcnow
 from shopkeeper.kernel.db import record_event
+from shopkeeper.kernel.money import Money
 from shopkeeper.orders.errors import IllegalTransition, OrderNotFound
 from shopkeeper.orders.events import (
     OrderCancelled,
@@ -238,6 +239,25 @@ def refund(session: Session, order_id: str, reason: str = "refunded") -> OrderVi
     record_event(session, OrderRefunded(
         order_id=order.id, customer_id=order.customer_id, conversation_id=order.conversation_id,
         amount=OrderTotals.from_json(order.totals).total, reason=reason,
+    ))
+    return _view(session, order)
+
+
+def confirm_refund(session: Session, order_id: str, amount: Money) -> OrderView:
+    """The provider confirms the money went back in full: a paid order becomes refunded; a cancelled
+    one stays cancelled, with the refund written to its history and announced (OrderRefunded)."""
+    order = _load(session, order_id)
+    if order.status != OrderStatus.CANCELLED:
+        return refund(session, order_id, "refunded")
+    now = utcnow()
+    session.add(OrderStatusChange(
+        id=new_id("osc"), order_id=order.id, from_status=order.status, to_status=order.status,
+        reason=f"refunded {amount}", at=now,
+    ))
+    session.flush()
+    record_event(session, OrderRefunded(
+        order_id=order.id, customer_id=order.customer_id, conversation_id=order.conversation_id,
+        amount=amount, reason="refunded after cancellation",
     ))
     return _view(session, order)
 

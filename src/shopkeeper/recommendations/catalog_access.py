@@ -32,6 +32,12 @@ def load_profile(session: Session, product_id: str) -> ItemProfile | None:
     )
 
 
+def product_count(session: Session) -> int:
+    from shopkeeper import catalog
+
+    return catalog.count_products(session)
+
+
 def all_product_ids(session: Session) -> list[str]:
     # the catalog has no public "list every product" call yet; this read-only query is the one
     # place that knows its table (asked the catalog owner for `catalog.list_product_ids`)

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from shopkeeper.kernel.clock import new_id
@@ -43,6 +43,7 @@ Scores = dict[str, float]
 class RecommendationService:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._synced_at = -1e9
 
     # -- signals --------------------------------------------------------------------------------
     def record(
@@ -68,7 +69,7 @@ class RecommendationService:
         ])
         w = decay_weight(at) * popularity_increment(kind)
         add_weights(session, RecPopularity, [{"product_id": pid, "weight": w} for pid in ids])
-        self._ensure_profiles(session, ids)
+        # product profiles are copied lazily when served; recording stays a few cheap statements
 
     def train(self, session: Session) -> TrainReport:
         """Full rebuild from the event log and the catalog; `record` keeps it current in between."""
@@ -102,6 +103,7 @@ class RecommendationService:
     # -- placements -----------------------------------------------------------------------------
     def similar(self, session: Session, product_id: str, limit: int = 6) -> list[Recommendation]:
         """"You might also like": same kind of product (content), what shoppers viewed alongside."""
+        self._sync_profiles(session)
         anchor = self._profile(session, product_id)
         if anchor is None:
             return self._popular(session, {product_id}, limit)
@@ -213,17 +215,26 @@ class RecommendationService:
     def _weighted_pairs(
         self, session: Session, kind: str, weights: dict[str, float], per_item: int = 50
     ) -> Scores:
+        """Sum over the given products of their partners' weights, each product's list scaled to
+        max 1 and then by the product's own weight. One query for all products."""
+        if not weights:
+            return {}
+        rows = session.execute(
+            select(RecPair.product_id, RecPair.other_id, RecPair.weight)
+            .where(RecPair.kind == kind, RecPair.product_id.in_(list(weights)))
+        ).all()
+        by_item: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for pid, other, weight in rows:
+            by_item[pid].append((other, float(weight)))
         out: Scores = defaultdict(float)
-        top_w = max(weights.values(), default=0.0)
-        for pid, w in weights.items():
-            rows = session.execute(
-                select(RecPair.other_id, RecPair.weight)
-                .where(RecPair.kind == kind, RecPair.product_id == pid)
-                .order_by(RecPair.weight.desc()).limit(per_item)
-            ).all()
-            best = max((float(r[1]) for r in rows), default=0.0)
-            for other, weight in rows:
-                out[other] += (w / top_w) * float(weight) / best
+        top_w = max(weights.values())
+        for pid, partners in by_item.items():
+            partners.sort(key=lambda kv: -kv[1])
+            best = partners[0][1]
+            if best <= 0:
+                continue
+            for other, weight in partners[:per_item]:
+                out[other] += (weights[pid] / top_w) * weight / best
         return dict(out)
 
     def _session_scores(self, session: Session, ids: list[str]) -> Scores:
@@ -271,6 +282,19 @@ class RecommendationService:
                 out[pid] = prof
         session.flush()
         return out
+
+    def _sync_profiles(self, session: Session) -> None:
+        """Copy the catalog once it holds products we have no profile of (new imports); price or
+        attribute edits of known products wait for the next `train`."""
+        # counted at most once a minute per process: two COUNTs per request would cost more than
+        # the recommendation itself
+        now = time.monotonic()
+        if now - self._synced_at < 60:
+            return
+        self._synced_at = now
+        ours = session.scalar(select(func.count()).select_from(RecItem)) or 0
+        if ours < catalog_access.product_count(session):
+            self._refresh_profiles(session)
 
     def _refresh_profiles(self, session: Session) -> int:
         session.execute(delete(RecItem))

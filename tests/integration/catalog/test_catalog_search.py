@@ -100,3 +100,16 @@ def test_polish_and_chinese_queries_find_english_products(database: Database) ->
         == "Wireless earbuds"
     )
     assert titles(database, svc.search(SearchQuery("无线耳机", language="zh")).hits)[0] == "Wireless earbuds"
+
+
+def test_stock_changes_reach_the_in_stock_filter_at_once(catalog_db: Database, hash_encoder) -> None:
+    from shopkeeper import inventory
+
+    svc = SearchService(catalog_db, encoder=hash_encoder)
+    assert svc.search(SearchQuery("wool hat", filters=Filters(in_stock=True))).relaxed == ["in_stock"]
+    with catalog_db.session() as s:
+        hat = catalog.find_product_by_handle(s, "wool-hat")
+        assert hat is not None
+        inventory.set_stock(s, hat.variants[0].id, 3)
+    res = svc.search(SearchQuery("wool hat", filters=Filters(in_stock=True)))
+    assert res.relaxed == [] and titles(catalog_db, res.hits) == ["Warm wool hat for toddlers"]

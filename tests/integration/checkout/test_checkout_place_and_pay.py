@@ -172,12 +172,18 @@ def test_cancel_after_payment_restocks_and_the_refund_completes(
     with shop.session() as s:
         payment = checkout.start_payment(s, order.id, provider, "http://shop.test/done")
     pay(shop, provider, payment.id, payment.amount)
+    refunded: list[orders.OrderRefunded] = []
+    shop.bus.subscribe(orders.OrderRefunded, refunded.append)
     with shop.session() as s:
         orders.cancel_order(s, order.id, "shopper asked")
     with shop.session() as s:
         assert inventory.stock_level(s, vid) == (2, 0)
         assert payments.get_payment(s, payment.id).status == "refunded"
-        assert orders.get_order(s, order.id).status == "cancelled"
+        got = orders.get_order(s, order.id)
+    assert got.status == "cancelled"
+    assert [h.to_status for h in got.history] == ["awaiting_payment", "paid", "cancelled", "cancelled"]
+    assert got.history[-1].reason is not None and got.history[-1].reason.startswith("refunded")
+    assert [(e.order_id, e.amount) for e in refunded] == [(order.id, order.totals.total)]
 
 
 def test_full_refund_of_a_shipped_order_marks_it_refunded(

@@ -95,12 +95,15 @@ def rendered(name: str, reply: Reply, ctx: NullRenderContext | None = None) -> t
 
 
 PAYLOADS = ["/show_more", "/cart", "/human", "/checkout", "/remove ln_1", "/product prd_0001"]
+# a card's secondary actions: WhatsApp lists carry one row per card (its primary action, which
+# shows the product with all its actions); every other channel shows them in the carousel itself
+SECONDARY = {"messenger", "instagram", "telegram", "twilio"}
 
 
 @pytest.mark.parametrize("name", ["whatsapp", "messenger", "instagram", "telegram", "twilio"])
 def test_no_choice_and_no_link_is_dropped(name: str) -> None:
     text, ctx = rendered(name, full_reply())
-    for payload in PAYLOADS:
+    for payload in PAYLOADS + (["/add var_0003"] if name in SECONDARY else []):
         reachable = (
             payload in text or payload in ctx.tokens.values() or any(payload in m for m in ctx.menus.values())
         )
@@ -164,6 +167,17 @@ def test_telegram_callback_data_never_exceeds_64_bytes() -> None:
     assert long_payload in ctx.tokens.values() and "/cart" in data
 
 
+def test_messenger_card_buttons_beyond_three_still_reach_the_shopper() -> None:
+    adapter: Any = make_adapters()["messenger"]
+    crowded = card(1).model_copy(
+        update={"buttons": [Button(title=f"B{i}", payload=f"/b{i}") for i in range(5)]}
+    )
+    ctx = NullRenderContext()
+    reqs = adapter.render(Reply().add(crowded), "psid", ctx)
+    elements = reqs[0].json["message"]["attachment"]["payload"]["elements"]
+    assert len(elements[0]["buttons"]) == 3 and ctx.menus["psid"] == ["/b3", "/b4"]
+
+
 def test_messenger_carousel_is_a_generic_template_with_quick_reply_for_more() -> None:
     adapter: Any = make_adapters()["messenger"]
     reply = Reply().add(Carousel(cards=[card(i) for i in range(12)], more_payload="/show_more"))
@@ -198,3 +212,22 @@ def test_sms_numbered_choices_gsm_friendly() -> None:
     assert form["To"] == "+15551234567" and form["From"] == "+15557654321"
     assert "1) Cart" in form["Body"] and "2) Help" in form["Body"] and "’" not in form["Body"]
     assert ctx.menus["+15551234567"] == ["/cart", "/human"]
+
+
+def test_telegram_bot_token_never_reaches_the_http_log(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    import httpx2
+
+    from shopkeeper.adapters.channels import TelegramChannel
+    from shopkeeper.channels.port import OutboundRequest
+
+    transport = httpx2.MockTransport(
+        lambda r: httpx2.Response(200, json={"ok": True, "result": {"message_id": 1}})
+    )
+    channel = TelegramChannel(
+        bot_token="123456:SECRET-token_x", secret_token="s", api_base="https://tg.test", transport=transport
+    )
+    with caplog.at_level(logging.INFO, logger="httpx2"):
+        assert channel.post(OutboundRequest(path="sendMessage", json={"chat_id": 1, "text": "hi"})).ok
+    assert "sendMessage" in caplog.text and "SECRET-token_x" not in caplog.text

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from shopkeeper.checkout import Destination, ShippingMethod, Zone, options_for
 from shopkeeper.checkout.model import Bracket
 from shopkeeper.kernel.money import Money
@@ -80,3 +83,23 @@ def test_postcode_prefix_zones() -> None:
     islands = Zone("isl", "Islands", frozenset({"DE"}), (FLAT,), postcode_prefixes=("18565",))
     assert islands.covers(Destination("DE", "18565"))
     assert not islands.covers(Destination("DE", "10115"))
+
+
+@given(st.integers(0, 10**7), st.integers(0, 40000))
+def test_shipping_cost_rules_hold_for_any_cart(goods_minor: int, weight_g: int) -> None:
+    goods = m(goods_minor)
+    for method in (FLAT, WEIGHT, PRICE, ONLY_BIG):
+        price = method.cost(goods, weight_g)
+        if method.free_over is not None and goods >= method.free_over and price is not None:
+            assert price.is_zero()
+        if method.max_weight_g is not None and weight_g > method.max_weight_g:
+            assert price is None
+        if price is not None:
+            assert price.amount_minor >= 0 and price.currency == EUR
+
+
+@given(st.integers(0, 10**6), st.integers(0, 10**6))
+def test_weight_brackets_never_charge_less_for_a_heavier_parcel(a: int, b: int) -> None:
+    light, heavy = sorted((a % 30001, b % 30001))
+    cheap, dear = WEIGHT.cost(m(100), light), WEIGHT.cost(m(100), heavy)
+    assert cheap is not None and dear is not None and cheap <= dear

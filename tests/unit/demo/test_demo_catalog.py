@@ -206,3 +206,10 @@ def test_generator_reproduces_the_shipped_files() -> None:
     assert set(images) == {p.name for p in IMAGE_DIR.glob("*.svg")}
     name, svg = next(iter(images.items()))
     assert (IMAGE_DIR / name).read_text(encoding="utf-8") == svg
+
+
+def test_the_storefronts_featured_products_are_in_the_demo_catalog(records: list[dict[str, Any]]) -> None:
+    from shopkeeper.web.storefront import FEATURED_HANDLES
+
+    handles = {r["handle"] for r in records}
+    assert set(FEATURED_HANDLES) <= handles

@@ -15,6 +15,7 @@ from shopkeeper.adapters.channels.http import ProviderClient, outcome
 from shopkeeper.channels.messages import (
     Attachment,
     Button,
+    ButtonsPart,
     Carousel,
     ImagePart,
     InboundMessage,
@@ -274,11 +275,12 @@ class MessengerChannel:
                 }
             ]
         if isinstance(part, ProductCard):
-            return [self._generic([part], ctx)]
+            return [self._generic([part], ctx), *self._overflow([part], to, ctx, lang)]
         if isinstance(part, Carousel):
-            msg = self._generic(part.cards[: self.capabilities.carousel_cards], ctx)
+            shown = part.cards[: self.capabilities.carousel_cards]
+            msg = self._generic(shown, ctx)
             rest = part.cards[self.capabilities.carousel_cards :]
-            out = [msg]
+            out = [msg, *self._overflow(shown, to, ctx, lang)]
             if rest:  # beyond 10 cards: the rest as numbered text, nothing dropped
                 out += self._numbered(Carousel(cards=rest), to, ctx, lang)
             if part.more_payload:
@@ -320,6 +322,19 @@ class MessengerChannel:
                 }
             ]
         return self._numbered(part, to, ctx, lang)
+
+    def _overflow(
+        self, cards: list[ProductCard], to: str, ctx: RenderContext, lang: str
+    ) -> list[dict[str, Any]]:
+        """A template card holds three buttons; any beyond that still reach the shopper as text."""
+        extra = [
+            Button(title=f"{b.title}: {c.title}", payload=b.payload, url=b.url)
+            for c in cards
+            for b in c.buttons[3:]
+        ]
+        if not extra:
+            return []
+        return self._numbered(ButtonsPart(text="More options:", buttons=extra), to, ctx, lang)
 
     def _numbered(self, part: Part, to: str, ctx: RenderContext, lang: str) -> list[dict[str, Any]]:
         rendering = numbered([part], lang, ctx)

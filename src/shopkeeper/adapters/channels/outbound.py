@@ -173,7 +173,9 @@ class ChannelSender:
                     with self.services.db.session() as session:
                         self._refuse(session, msg.payload, res.error or "failed")
                         if "403" in (res.error or "") and self.name == "telegram":
-                            ch.mark_unreachable(session, self.name, msg.destination)
+                            ch.mark_unreachable(session, self.name, msg.destination)  # bot blocked
+                        if "21610" in (res.error or ""):  # Twilio: the number texted STOP to the carrier
+                            ch.set_opted_out(session, self.name, msg.destination, True)
                 return SendResult(
                     ok=False, error=res.error, retry_after_s=res.retry_after_s, permanent=res.permanent
                 )

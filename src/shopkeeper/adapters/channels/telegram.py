@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hmac
 import json
+import logging
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,6 +40,25 @@ from shopkeeper.channels.port import (
 from shopkeeper.channels.rendering import MORE_TITLE, card_line, hint, part_body, part_buttons, payment_title
 
 CALLBACK_BYTES = 64
+_BOT_TOKEN = re.compile(r"/bot\d+:[A-Za-z0-9_-]+")
+
+
+class _RedactBotToken(logging.Filter):
+    """The Bot API puts the token in the URL; httpx2 logs URLs at INFO. Never let it reach a log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            record.args = tuple(
+                _BOT_TOKEN.sub("/bot<redacted>", str(a)) if isinstance(a, str | httpx2.URL) else a
+                for a in (record.args if isinstance(record.args, tuple) else (record.args,))
+            )
+        record.msg = _BOT_TOKEN.sub("/bot<redacted>", str(record.msg))
+        return True
+
+
+_http_log = logging.getLogger("httpx2")
+if not any(isinstance(f, _RedactBotToken) for f in _http_log.filters):
+    _http_log.addFilter(_RedactBotToken())
 
 
 class TelegramChannel:
@@ -139,13 +160,17 @@ class TelegramChannel:
             out += self._part(part, to, ctx, reply.language)
         return out
 
-    def _keyboard(self, buttons: list[Button], ctx: RenderContext) -> dict[str, Any] | None:
-        rows = []
+    def _row(self, buttons: list[Button], ctx: RenderContext) -> list[dict[str, str]]:
+        row = []
         for b in buttons:
             if b.url:
-                rows.append([{"text": b.title, "url": b.url}])
+                row.append({"text": b.title, "url": b.url})
             elif b.payload:
-                rows.append([{"text": b.title, "callback_data": ctx.callback(b.payload, CALLBACK_BYTES)}])
+                row.append({"text": b.title, "callback_data": ctx.callback(b.payload, CALLBACK_BYTES)})
+        return row
+
+    def _keyboard(self, buttons: list[Button], ctx: RenderContext) -> dict[str, Any] | None:
+        rows = [r for r in (self._row([b], ctx) for b in buttons) if r]
         return {"inline_keyboard": rows} if rows else None
 
     def _send(self, to: str, text: str, buttons: list[Button], ctx: RenderContext) -> list[OutboundRequest]:
@@ -180,23 +205,24 @@ class TelegramChannel:
         if isinstance(part, ProductCard) and part.image_url:
             return self._photo(to, part.image_url, part_body(part, lang), part.buttons, ctx)
         if isinstance(part, Carousel):
-            # no native carousel: one message listing the cards, a button per card
+            # no native carousel: one message listing the cards, a keyboard row per card
             lines = [
                 card_line(c if c.position else c.model_copy(update={"position": i}))
                 for i, c in enumerate(part.cards, 1)
             ]
-            buttons = []
+            rows: list[list[Button]] = []
             for i, c in enumerate(part.cards, 1):
-                first = next((b for b in c.buttons if b.payload), None)
-                buttons.append(
-                    Button(
-                        title=truncate(f"{i}. {c.title}", 60),
-                        payload=first.payload if first else f"/product {c.product_id}",
-                    )
-                )
+                taps = [b for b in c.buttons if b.payload or b.url] or [
+                    Button(title="View", payload=f"/product {c.product_id}")
+                ]
+                head = Button(title=truncate(f"{i}. {c.title}", 40), payload=taps[0].payload, url=taps[0].url)
+                rows.append([head, *[b.model_copy(update={"title": f"{i}. {b.title}"}) for b in taps[1:]]])
             if part.more_payload:
-                buttons.append(Button(title=hint(MORE_TITLE, lang), payload=part.more_payload))
-            return self._send(to, "\n".join(lines), buttons, ctx)
+                rows.append([Button(title=hint(MORE_TITLE, lang), payload=part.more_payload)])
+            out = self._send(to, "\n".join(lines), [], ctx)
+            if out[-1].json is not None:
+                out[-1].json["reply_markup"] = {"inline_keyboard": [self._row(r, ctx) for r in rows]}
+            return out
         if isinstance(part, PaymentRequest):
             return self._send(
                 to, part_body(part, lang), [Button(title=payment_title(part, lang), url=part.url)], ctx

@@ -168,6 +168,7 @@ class NLU:
                         shipped_examples(), SHIPPED_LANGUAGES, embedding_cache=path.parent / "embeddings"
                     )
                     _DEFAULT.save(path)
+                    _remove_stale_defaults(path)
             return _DEFAULT
 
     # -- use ------------------------------------------------------------------------------------
@@ -294,7 +295,7 @@ def choose_gate(
         return np.where(in_scope, (pred == gold) & ~rejected, rejected)
 
     full_ok = right(full_probs, full.threshold)
-    fast_ok = right(fast_probs, 0.0) & in_scope  # the fast stage never says "out of scope"
+    fast_ok = right(fast_probs, 0.0)  # its own `oos` class still counts; no threshold of its own
     fast_conf = fast_probs.max(axis=1)
     target = full_ok.mean() - tolerance
     best = 2.0
@@ -305,6 +306,13 @@ def choose_gate(
         else:
             break
     return max(best, full.threshold)
+
+
+def _remove_stale_defaults(current: Path) -> None:
+    # each change of shipped code/data trains a new default; older ones are dead weight
+    for old in current.parent.glob("default-*.joblib"):
+        if old != current:
+            old.unlink(missing_ok=True)
 
 
 def default_model_path() -> Path:

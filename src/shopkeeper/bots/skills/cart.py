@@ -64,12 +64,15 @@ def add_variant(d: Dialogue, variant_id: str, quantity: int = 1) -> None:
 
 def _cross_sell(d: Dialogue, product_id: str, view: Any) -> None:
     recs = d.services.recommendations
-    fn = getattr(recs, "also_bought", None) or getattr(recs, "similar", None)
-    if fn is None:
-        return
-    in_cart = {ln.product_id for ln in view.lines}
+    in_cart = [ln.product_id for ln in view.lines]
     try:
-        ids = [str(getattr(x, "product_id", x)) for x in fn(d.session, product_id, limit=3)]
+        if hasattr(recs, "for_cart"):
+            found = recs.for_cart(d.session, in_cart, limit=3)
+        elif hasattr(recs, "also_bought"):
+            found = recs.also_bought(d.session, product_id, limit=3)
+        else:
+            return
+        ids = [str(getattr(x, "product_id", x)) for x in found]
     except Exception:  # a missing suggestion must never spoil adding to the cart
         return
     views = [v for v in (product.view_of(d, i) for i in ids if i not in in_cart) if v is not None][:2]

@@ -164,6 +164,7 @@ form button { border: 0; border-radius: 999px; background: var(--accent); color:
       this.retry = 0;
       this.session = null;
       this.pending = new Map(); // message_id -> outbound frame not yet answered (resent over REST)
+      this.posting = 0;
     }
 
     get base() { return (this.getAttribute("api-base") || "").replace(/\/$/, ""); }
@@ -199,7 +200,7 @@ form button { border: 0; border-radius: 999px; background: var(--accent); color:
       this.panel = el("section", { class: "panel", role: "dialog", "aria-label": t.title, hidden: true, id: "panel" },
         el("header", {},
           this.avatar(),
-          el("div", { class: "grow" }, el("h2", { text: name }), el("p", { text: t.title })),
+          el("div", { class: "grow" }, el("h2", { dir: "auto", text: name }), el("p", { text: t.title })),
           this.langSelect,
           el("button", { class: "close", "aria-label": t.close, onclick: () => this.toggle(false), text: "×" })),
         this.banner, this.log, this.form);
@@ -269,6 +270,7 @@ form button { border: 0; border-radius: 999px; background: var(--accent); color:
     }
 
     async loadHistory(initial) {
+      if (!initial && this.posting) return;
       try {
         const query = this.lastId ? `?after=${encodeURIComponent(this.lastId)}` : "";
         const { messages } = await this.api("GET", `/api/v1/chat/messages${query}`);
@@ -351,7 +353,9 @@ form button { border: 0; border-radius: 999px; background: var(--accent); color:
       this.root.querySelectorAll(".chips.quick").forEach((n) => n.remove());
       this.addTurn("me", [{ type: "text", text }], {});
       this.setTyping(true);
-      const frame = { type: "message", text, payload, message_id: newId(), language: this.language };
+      // no language hint per message: the bot answers in the language the shopper writes in, and the
+      // picker tells it a preference once with "/lang <code>"
+      const frame = { type: "message", text, payload, message_id: newId() };
       if (this.ws && this.ws.readyState === WebSocket.OPEN) {
         this.pending.set(frame.message_id, frame);
         this.ws.send(JSON.stringify(frame));
@@ -367,20 +371,26 @@ form button { border: 0; border-radius: 999px; background: var(--accent); color:
     }
 
     async postRest(frame) {
+      this.posting += 1; // the poller stays out of the way until this turn's replies are accounted for
       try {
         const result = await this.api("POST", "/api/v1/chat/messages",
-          { text: frame.text, payload: frame.payload, message_id: frame.message_id, language: this.language });
+          { text: frame.text, payload: frame.payload, message_id: frame.message_id, language: null });
         this.setTyping(false);
         this.setOwner(result.owner);
         const ids = result.message_ids || [];
-        for (const id of ids) this.seen.add(id);
+        (result.replies || []).forEach((reply, i) => {
+          if (ids[i] && this.seen.has(ids[i])) return; // already shown (pushed or polled)
+          if (ids[i]) this.seen.add(ids[i]);
+          this.renderReply(reply);
+        });
         if (ids.length) this.lastId = ids[ids.length - 1];
-        for (const reply of result.replies || []) this.renderReply(reply);
-        if (!ids.length) await this.markSeenAfterRest(result.replies ? result.replies.length : 0);
+        else await this.markSeenAfterRest(result.replies ? result.replies.length : 0);
       } catch (err) {
         this.setTyping(false);
         this.addTurn("bot", [{ type: "text", text: this.t.error }], {});
         console.warn("shop-chat send", err);
+      } finally {
+        this.posting -= 1;
       }
     }
 
@@ -425,7 +435,16 @@ form button { border: 0; border-radius: 999px; background: var(--accent); color:
       return turn;
     }
 
-    renderReply(reply) { this.addTurn("bot", reply.parts || [], reply); }
+    renderReply(reply) {
+      // the bot answers in the language the shopper wrote in: the widget's own labels follow it
+      if (reply.sender === "bot" && T[reply.language] && reply.language !== this.language) {
+        this.language = reply.language;
+        this.langSelect.value = reply.language;
+        this.save({ language: reply.language });
+        this.relabel();
+      }
+      this.addTurn("bot", reply.parts || [], reply);
+    }
 
     renderPart(p) {
       switch (p.type) {
