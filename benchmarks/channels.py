@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import multiprocessing
 import random
 import socket
@@ -131,6 +132,7 @@ def main() -> int:
     )
     args = ap.parse_args()
     rng = random.Random(6)
+    logging.getLogger("shopkeeper.adapters.channels.inbound").setLevel(logging.CRITICAL)  # errors are counted
 
     data = Path(tempfile.mkdtemp(prefix="sk-bench-channels-"))
     port = free_port()

@@ -182,12 +182,14 @@ class Shopper:
         self.errors = 0
         self.paid = 0
 
-    def turn(self, text: str, payload: str | None = None) -> dict[str, Any]:
+    def turn(self, text: str, payload: str | None = None, kind: str = "") -> dict[str, Any]:
         started = time.perf_counter()
         r = self.http.post(
             "/api/v1/chat/messages", json={"text": text, "payload": payload}, headers=self.auth
         )
-        self.latencies.append((time.perf_counter() - started) * 1000)
+        ms = (time.perf_counter() - started) * 1000
+        self.latencies.append(ms)
+        self.by_kind.setdefault(kind or (payload or "text").split(" ")[0], []).append(ms)
         if r.status_code != 200:
             self.errors += 1
             return {"replies": []}

@@ -35,6 +35,7 @@ class Settings(BaseSettings):
 
     # behaviour
     reservation_minutes: int = 30
+    checkout_config: Path | None = None  # JSON: shipping zones, tax rates, discount codes (demo default)
     load_demo_catalog: bool = True
     outbox_poll_s: float = 0.5
 

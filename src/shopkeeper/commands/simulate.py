@@ -6,6 +6,7 @@ SHOPKEEPER_CHANNELS_WHATSAPP_API_BASE=http://127.0.0.1:8765/graph/v25.0 — or u
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,6 +16,7 @@ import httpx2
 import typer
 
 app = typer.Typer(help="Simulate shoppers on messaging channels.")
+_BOT_TOKEN = re.compile(r"/bot\d+:[A-Za-z0-9_-]+")  # never print a secret, even a fake's
 
 
 def _fake_server(port: int) -> tuple[ThreadingHTTPServer, Any]:
@@ -49,7 +51,7 @@ def _print(requests: list[Any]) -> None:
     if not requests:
         typer.echo("(nothing was sent back)")
     for r in requests:
-        typer.echo(f"→ {r.provider} POST {r.url}")
+        typer.echo(f"→ {r.provider} POST {_BOT_TOKEN.sub('/bot<token>', r.url)}")
         typer.echo(
             json.dumps(r.body if not isinstance(r.body, list) else dict(r.body), ensure_ascii=False, indent=2)
         )

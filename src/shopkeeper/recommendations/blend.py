@@ -34,6 +34,7 @@ class BlendConfig:
     knn_candidates: int = 100
     rule_candidates: int = 30
     tune_share: float = 0.25
+    folds: int = 2  # time folds of tuning data: (first 75% -> last 25%), (first 50% -> next 25%)
     negatives: int = 40  # per tuning query; subsampling keeps the ranker's fit time bounded
     trees: int = 100
     learning_rate: float = 0.1
@@ -49,10 +50,18 @@ class SessionBlend:
 
     # -- training -------------------------------------------------------------------------------
     def fit(self, log: ClickLog, index: SessionIndex | None = None) -> SessionBlend:
-        head, tune = split_by_time(log, self.config.tune_share)
-        if len(tune) and len(head):
-            self._fit_bases(head, SessionIndex.build(head))
-            self.ranker = self._learn(tune)
+        rows: list[FloatArray] = []
+        labels: list[IntArray] = []
+        for fold in range(self.config.folds):
+            share = self.config.tune_share * (fold + 1)
+            head, tail = split_by_time(log, share)
+            tune = split_by_time(tail, 1 - 1 / (fold + 1))[0] if fold else tail
+            if len(tune) and len(head):
+                self._fit_bases(head, SessionIndex.build(head))
+                x, y = self._examples(tune)
+                rows += x
+                labels += y
+        self.ranker = self._learn(rows, labels)
         self._fit_bases(log, index or SessionIndex.build(log))
         return self
 
@@ -66,9 +75,9 @@ class SessionBlend:
         self.self_rate, self.next_prob = first_order(log, index)
         self.recent_pop = recent_popularity(log, index)
 
-    def _learn(self, tune: ClickLog) -> Any:
-        from sklearn.ensemble import HistGradientBoostingClassifier
-
+    def _examples(self, tune: ClickLog) -> tuple[list[FloatArray], list[IntArray]]:
+        """Candidate features and 0/1 labels for every prefix of the tuning sessions (negatives
+        subsampled per query)."""
         cfg = self.config
         rng = np.random.default_rng(cfg.seed)
         rows: list[FloatArray] = []
@@ -91,6 +100,12 @@ class SessionBlend:
                 keep = np.concatenate([np.flatnonzero(hit), neg])
                 rows.append(feats[keep])
                 labels.append(hit[keep].astype(np.int64))
+        return rows, labels
+
+    def _learn(self, rows: list[FloatArray], labels: list[IntArray]) -> Forest | None:
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
+        cfg = self.config
         if len(rows) < 50:
             return None
         model = HistGradientBoostingClassifier(

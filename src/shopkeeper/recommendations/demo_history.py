@@ -115,6 +115,8 @@ def _pools(session: Session) -> dict[Pick, list[ItemProfile]]:
         pools[(prof.category, "")].append(prof)
         for tag in prof.tags:
             pools[(prof.category, tag)].append(prof)
+    for pool in pools.values():
+        pool.sort(key=lambda p: (p.title, p.product_id))  # ids are random-suffixed; titles are not
     return pools
 
 

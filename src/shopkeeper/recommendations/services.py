@@ -44,6 +44,9 @@ class RecommendationService:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._synced_at = -1e9
+        # profiles are small and change rarely: one read a minute instead of one per request
+        self._cache: dict[str, ItemProfile] = {}
+        self._cached_at = -1e9
 
     # -- signals --------------------------------------------------------------------------------
     def record(
@@ -107,7 +110,7 @@ class RecommendationService:
         anchor = self._profile(session, product_id)
         if anchor is None:
             return self._popular(session, {product_id}, limit)
-        peers = self._profiles_where(session, RecItem.category == anchor.category) if anchor.category else []
+        peers = [p for p in self._all_profiles(session).values() if p.category == anchor.category]
         content = {p.product_id: content_similarity(anchor, p) for p in peers}
         viewed = self._pairs(session, "viewed", [product_id])
         scores = merge((1.0, content), (0.6, viewed))
@@ -261,14 +264,19 @@ class RecommendationService:
         ids = list(dict.fromkeys(product_ids))
         if not ids:
             return {}
-        found = {p.product_id: p for p in self._profiles_where(session, RecItem.product_id.in_(ids))}
+        cache = self._all_profiles(session)
+        found = {p: cache[p] for p in ids if p in cache}
         missing = [p for p in ids if p not in found]
         if missing:
             found.update(self._ensure_profiles(session, missing))
         return found
 
-    def _profiles_where(self, session: Session, condition: Any) -> list[ItemProfile]:
-        return [_profile_of(r) for r in session.scalars(select(RecItem).where(condition))]
+    def _all_profiles(self, session: Session) -> dict[str, ItemProfile]:
+        now = time.monotonic()
+        if now - self._cached_at > 60:
+            self._cache = {r.product_id: _profile_of(r) for r in session.scalars(select(RecItem))}
+            self._cached_at = now
+        return self._cache
 
     def _ensure_profiles(self, session: Session, product_ids: list[str]) -> dict[str, ItemProfile]:
         have = set(session.scalars(select(RecItem.product_id).where(RecItem.product_id.in_(product_ids))))
@@ -281,6 +289,7 @@ class RecommendationService:
                 session.merge(_row_of(prof))
                 out[pid] = prof
         session.flush()
+        self._cache.update(out)
         return out
 
     def _sync_profiles(self, session: Session) -> None:
@@ -305,6 +314,7 @@ class RecommendationService:
                 session.add(_row_of(prof))
                 count += 1
         session.flush()
+        self._cached_at = -1e9  # re-read on next use
         return count
 
 

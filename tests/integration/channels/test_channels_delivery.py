@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from channel_env import ChannelEnv, make_env
@@ -222,3 +223,28 @@ def test_choices_are_remembered_so_a_digit_picks_one(database: Database) -> None
         assert ch.resolve_choice(s, "sms", "+15551234567", "2") == "/checkout"
         assert ch.resolve_choice(s, "sms", "+15551234567", "9") is None
         assert ch.resolve_choice(s, "sms", "+15551234567", "2 shoes please") is None
+
+
+def test_twilio_whatsapp_template_goes_by_content_sid_outside_the_window(database: Database) -> None:
+    env = make_env(database)
+    with env.services.db.session() as s:
+        ch.register_template(
+            s,
+            "twilio_whatsapp",
+            "order_shipped",
+            "en",
+            "UTILITY",
+            "Hi {{1}}, {{2}} shipped",
+            provider_ref="HX0123456789abcdef0123456789abcdef",
+        )
+        tpl_id = ch.enqueue_template(
+            s, "twilio_whatsapp", "+48600111222", "order_shipped", "en", ["Ana", "#1042"]
+        )
+    free = queue_reply(env, "twilio_whatsapp", "+48600111222", Reply().text("hi"), inbound_ago=None)
+    env.deliver()
+    assert outbox_row(env, tpl_id).status == outbox.SENT and outbox_row(env, free).status == outbox.DEAD
+    (req,) = env.fake.of("twilio")
+    form = req.form()
+    assert form["To"] == "whatsapp:+48600111222" and form["From"] == "whatsapp:+15557654321"
+    assert form["ContentSid"] == "HX0123456789abcdef0123456789abcdef" and "Body" not in form
+    assert json.loads(form["ContentVariables"]) == {"1": "Ana", "2": "#1042"}

@@ -16,7 +16,9 @@ from shopkeeper.recommendations.store import RecPair
 T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
 
 
-def product(handle: str, category: str, price: str, tags: list[str], stock: int = 5, brand: str = "Acme") -> dict[str, Any]:
+def product(
+    handle: str, category: str, price: str, tags: list[str], stock: int = 5, brand: str = "Acme"
+) -> dict[str, Any]:
     return {
         "handle": handle, "title": handle.replace("-", " ").title(), "description": "", "brand": brand,
         "category": category, "tags": tags, "attributes": {},
@@ -56,7 +58,9 @@ def buy(db: Database, svc: RecommendationService, customer: str, ids: list[str],
         svc.record(s, customer, "purchased", ids, at)
 
 
-def test_also_bought_lists_what_was_bought_together_with_a_reason(database: Database, shop: dict[str, str]) -> None:
+def test_also_bought_lists_what_was_bought_together_with_a_reason(
+    database: Database, shop: dict[str, str]
+) -> None:
     svc = RecommendationService(database)
     for n in range(3):
         buy(database, svc, f"c{n}", [shop["phone-x"], shop["case-x"]], T0 + timedelta(days=n))
@@ -80,7 +84,9 @@ def test_out_of_stock_products_are_never_recommended(database: Database, shop: d
     assert shop["charger"] in ids
 
 
-def test_for_cart_offers_a_cheap_complement_not_a_second_phone(database: Database, shop: dict[str, str]) -> None:
+def test_for_cart_offers_a_cheap_complement_not_a_second_phone(
+    database: Database, shop: dict[str, str]
+) -> None:
     svc = RecommendationService(database)
     for n in range(4):
         buy(database, svc, f"c{n}", [shop["phone-x"], shop["phone-y"]], T0)  # strong, but a substitute
@@ -149,7 +155,9 @@ def test_unknown_event_kind_is_refused(database: Database, shop: dict[str, str])
     assert err.value.code == "invalid_event_kind"
 
 
-def test_popular_fills_in_for_a_product_nobody_bought_with_anything(database: Database, shop: dict[str, str]) -> None:
+def test_popular_fills_in_for_a_product_nobody_bought_with_anything(
+    database: Database, shop: dict[str, str]
+) -> None:
     svc = RecommendationService(database)
     buy(database, svc, "a", [shop["bottle"]], T0)
     with database.session() as s:
@@ -157,3 +165,24 @@ def test_popular_fills_in_for_a_product_nobody_bought_with_anything(database: Da
         assert inventory.available(s, []) == {}
     assert [r.reason_code for r in recs] == ["popular"]
     assert recs[0].product_id == shop["bottle"]
+
+
+def test_customer_activity_feeds_the_recommender_in_the_same_transaction(
+    database: Database, shop: dict[str, str]
+) -> None:
+    from types import SimpleNamespace
+
+    from shopkeeper import customers, recommendations
+
+    services = SimpleNamespace(db=database, recommendations=None)
+    recommendations.wire(services)
+    svc = services.recommendations
+    assert isinstance(svc, RecommendationService)
+    with database.session() as s:
+        for n in range(2):
+            who = customers.resolve_customer(s, "webchat", f"visitor-{n}")
+            customers.record_activity(s, who.id, "purchased",
+                                      {"product_ids": [shop["phone-x"], shop["charger"]]})
+    with database.session() as s:
+        recs = svc.also_bought(s, shop["phone-x"])
+    assert [r.product_id for r in recs] == [shop["charger"]]

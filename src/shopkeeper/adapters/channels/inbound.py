@@ -102,19 +102,20 @@ def _claim(services: Any, event_id: str) -> InboundEvent | None:
 
 
 def process(services: Any, event_ids: list[str]) -> int:
-    """Process stored events, each at most once; returns how many this call handled."""
+    """Process stored events, each at most once; returns how many this call claimed (a failure
+    stays on its event row with the error, for a human to look at)."""
     done = 0
     for event_id in event_ids:
         ev = _claim(services, event_id)
         if ev is None:
             continue
+        done += 1
         try:
             item = _deserialise(ev.meta)
             if isinstance(item, StatusUpdate):
                 apply_status(services, item)
             elif isinstance(item, InboundMessage):
                 handle_message(services, item)
-            done += 1
         except Exception as exc:  # keep the event with its error for a human; never lose it silently
             log.exception("channel event %s failed", event_id)
             with services.db.session() as session:
