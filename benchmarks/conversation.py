@@ -327,8 +327,10 @@ def main() -> int:
             kinds.setdefault(kind, []).extend(values)
     for kind, values in sorted(kinds.items()):
         values.sort()
-        print(f"  {kind:10s} n={len(values):4d}  p50 {statistics.median(values):7.1f} ms  "
-              f"max {values[-1]:7.1f} ms")
+        print(
+            f"  {kind:10s} n={len(values):4d}  p50 {statistics.median(values):7.1f} ms  "
+            f"max {values[-1]:7.1f} ms"
+        )
     print(json.dumps(result))
     return 0
 

@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", action="store_true", help="list every misclassified test utterance")
     parser.add_argument("--encoder-weight", type=float, help="weight of each encoder block (default 2)")
     parser.add_argument("--c", type=float, help="SVM C (default 1)")
+    parser.add_argument("--max-rejected", type=float, help="share of correct answers the threshold may drop")
     args = parser.parse_args(argv)
     cache = args.cache or None
 
@@ -71,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         settings.encoder_weights = tuple((name, args.encoder_weight) for name, _ in settings.encoder_weights)
     if args.c is not None:
         settings.c = args.c
+    if args.max_rejected is not None:
+        settings.max_rejected = args.max_rejected
     nlu = NLU.train(train, settings=settings, embedding_cache=cache)
     fit_s = nlu.train_seconds
 
@@ -78,10 +81,13 @@ def main(argv: list[str] | None = None) -> int:
     embeddings = {enc.name: encode_cached(enc, test_texts, cache) for enc in (USEEncoder(), E5Encoder())}
     probs = nlu.probabilities(test_texts, embeddings)
     fast_share = nlu.last_fast_share
+    full_only = nlu.classifier.probabilities(test_texts, embeddings)  # the cascade's accuracy cost
     gold = [label for _, label, _ in test_all]
     decisions = [nlu.decide(row) for row in probs]
     raw = [nlu.classifier.labels[int(np.argmax(row))] for row in probs]
     in_scope = [g not in OOS_LABELS for g in gold]
+    full_labels = [nlu.classifier.labels[int(np.argmax(row))] for row in full_only]
+    accuracy_full = float(np.mean([g == r for g, r, k in zip(gold, full_labels, in_scope, strict=True) if k]))
     ins_gold = [g for g, k in zip(gold, in_scope, strict=True) if k]
     ins_raw = [r for r, k in zip(raw, in_scope, strict=True) if k]
     accuracy = float(np.mean([g == r for g, r in zip(ins_gold, ins_raw, strict=True)]))
@@ -119,7 +125,10 @@ def main(argv: list[str] | None = None) -> int:
         for (text, g, lang), r in zip(test_all, raw, strict=True):
             if g != r:
                 print(f"  ✗ [{lang}] {text!r}: {g} -> {r}")
-    print(f"answered by the fast stage (TF-IDF + USE, gate {nlu.gate:.3f}): {fast_share:.1%}")
+    print(
+        f"answered by the fast stage (TF-IDF + USE, gate {nlu.gate:.3f}): {fast_share:.1%} · "
+        f"accuracy of the full model alone {accuracy_full:.4f}"
+    )
     print(
         f"latency per utterance (full parse) p50 {latencies[0]:.1f} ms · p99 {latencies[1]:.1f} ms · "
         f"CPU p50 {latencies[2]:.1f} ms · load average {os.getloadavg()[0]:.1f}"
@@ -147,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
                 "n_oos": len(oos),
                 "threshold": round(nlu.classifier.threshold, 4),
                 "fast_share": round(fast_share, 4),
+                "accuracy_full_model": round(accuracy_full, 4),
                 "gate": round(nlu.gate, 4),
                 "per_language": per_language,
                 "confusions": [[g, r, n] for (g, r), n in confusions],

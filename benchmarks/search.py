@@ -102,9 +102,30 @@ def collect(
     return np.vstack(xs), np.concatenate(ys), qids, groups
 
 
+KEEP_PER_QUERY = 100
+
+
+def subsample(x: np.ndarray, y: np.ndarray, groups: list[int]) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Per query: the best KEEP_PER_QUERY candidates by fused rank; far-down candidates teach the
+    ranker little and cost most of the training. Never add the far-down positives back: the model
+    would learn that a low fused rank means relevant."""
+    rrf = FEATURE_NAMES.index("rrf")
+    keep, sizes, start = [], [], 0
+    for g in groups:
+        idx = np.arange(start, start + g)
+        top = idx[np.argsort(-x[idx, rrf], kind="stable")[:KEEP_PER_QUERY]]
+        chosen = np.sort(top)
+        keep.append(chosen)
+        sizes.append(len(chosen))
+        start += g
+    rows = np.concatenate(keep)
+    return x[rows], y[rows], sizes
+
+
 def train(x: np.ndarray, y: np.ndarray, groups: list[int]) -> Ranker:
     import lightgbm
 
+    x, y, groups = subsample(x, y, groups)
     ds = lightgbm.Dataset(x, y.astype(int), group=groups, feature_name=FEATURE_NAMES)
     params = {
         "objective": "lambdarank",

@@ -6,4 +6,13 @@ from shopkeeper.bots.model import LANGUAGES, BotContext, BotTurn, Item
 from shopkeeper.bots.phrases import t
 from shopkeeper.bots.updates import order_update_reply
 
-__all__ = ["LANGUAGES", "BotContext", "BotTurn", "Item", "order_update_reply", "respond", "t", "understand_ahead"]
+__all__ = [
+    "LANGUAGES",
+    "BotContext",
+    "BotTurn",
+    "Item",
+    "order_update_reply",
+    "respond",
+    "t",
+    "understand_ahead",
+]

@@ -27,6 +27,7 @@ class Dialogue:
         self.handoff_note: str | None = None
         self.understanding: Any = None
         self.text = ""
+        self.prefetched: dict[str, Any] = {}  # search results computed before the transaction
 
     # -- saying things --------------------------------------------------------------------------
     def say(self, key: str, **values: object) -> None:

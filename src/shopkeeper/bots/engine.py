@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
@@ -54,6 +55,7 @@ def _payload_skill(d: Dialogue, command: str, arg: str) -> bool:
         "/product": lambda: product.details(d, arg or None),
         "/add": lambda: cart.add_variant(d, arg) if arg else cart.add(d),
         "/cart": lambda: cart.show(d),
+        "/similar": lambda: product.similar(d, arg or None),
         "/checkout": lambda: checkout.start(d),
         "/remove": lambda: cart.remove(d, arg or None),
         "/order": lambda: orders.status(d, arg or None),
@@ -92,22 +94,54 @@ def _languages(services: Any) -> list[str]:
     return [lang for lang in services.settings.languages if lang in LANGUAGES] or ["en"]
 
 
-def understand_ahead(services: Any, inbound: InboundMessage, state: dict[str, Any]) -> Any | None:
-    """The NLU's reading of a typed message, computed before the turn's write transaction so the
-    classifier's CPU time does not hold the database's write lock (SQLite has one writer).
-    None when it must wait for the turn: button payloads, checkout answers, vocabulary not loaded."""
+@dataclass
+class Ahead:
+    """Work done before the turn's write transaction: the NLU's reading and a planned search."""
+
+    understanding: Any
+    searches: dict[str, Any] = field(default_factory=dict)
+
+
+def understand_ahead(
+    services: Any, inbound: InboundMessage, state: dict[str, Any], language: str | None = None
+) -> Ahead | None:
+    """The NLU's reading of a typed message — and the search it asks for — computed before the
+    turn's write transaction, so CPU-heavy work does not hold SQLite's one write lock. None when it
+    must wait for the turn: button payloads, checkout answers, vocabulary not loaded yet."""
     text = (inbound.text or "").strip()
     vocab = services.extras.get("catalog_vocabulary")
     if not text or inbound.payload or text.startswith("/") or vocab is None:
         return None
-    if (state.get("checkout") or {}).get("step"):
+    if (state.get("checkout") or {}).get("step") in checkout.COLLECTING:
         return None
-    return _nlu(services).parse(text, languages=_languages(services), vocabulary=vocab,
-                                context_intent=state.get("last_intent"))
+    u = _nlu(services).parse(
+        text, languages=_languages(services), vocabulary=vocab, context_intent=state.get("last_intent")
+    )
+    ahead = Ahead(u)
+    hint = inbound.locale_hint if inbound.locale_hint in LANGUAGES else None
+    ctx = BotContext("", "", inbound.channel, language, state)
+    # no session: planning a search reads only the state, the text and the understanding
+    d = Dialogue(
+        services,
+        cast(Session, None),
+        ctx,
+        hint or state.get("lang") or language or services.settings.default_language,
+    )
+    d.text, d.understanding = text, u
+    _choose_language(d, u, hint)
+    if not state.get("pending"):
+        planned = search.plan(d, _adjust(d, u.intent))
+        if planned is not None:
+            query, filters, offset, _ = planned
+            ahead.searches[search.plan_key(d, query, filters, offset)] = search.execute(
+                d, query, filters, offset
+            )
+    return ahead
 
 
-def respond(services: Any, session: Session, ctx: BotContext, inbound: InboundMessage,
-            understanding: Any = None) -> BotTurn:
+def respond(
+    services: Any, session: Session, ctx: BotContext, inbound: InboundMessage, understanding: Any = None
+) -> BotTurn:
     """The bot's answer to one inbound message (the caller owns the transaction); `understanding`
     may come from `understand_ahead`."""
     state = ctx.state
@@ -125,6 +159,9 @@ def respond(services: Any, session: Session, ctx: BotContext, inbound: InboundMe
         d.state["oos"] = 0
         if _payload_skill(d, command, arg.strip()):
             return d.finish()
+    if isinstance(understanding, Ahead):
+        d.prefetched.update(understanding.searches)
+        understanding = understanding.understanding
     _understand(d, hint, understanding)
     _route(d)
     return d.finish()
@@ -169,6 +206,10 @@ def _understand(d: Dialogue, hint: str | None, ahead: Any = None) -> None:
             context_intent=d.state.get("last_intent"),
         )
     d.understanding = u
+    _choose_language(d, u, hint)
+
+
+def _choose_language(d: Dialogue, u: Any, hint: str | None) -> None:
     # the answer follows the language written in, once the text is enough to tell: short
     # plain-ASCII texts ("apply code X1") are often misread as Slovak or Polish, so they keep it
     words = len(d.text.split())

@@ -28,6 +28,7 @@ from shopkeeper.kernel.db import Database
 LEXICAL_POOL = 120
 SEMANTIC_POOL = 60
 LOG_BATCH = 50
+CATALOG_LANGUAGE = "en"
 # A product found only by meaning must be close in absolute terms and near the best match;
 # otherwise every query would "find" the whole catalog.
 SEM_FLOOR, SEM_BAND = 0.3, 0.25
@@ -134,12 +135,14 @@ class SearchService:
     def parse(self, text: str, language: str) -> tuple[QueryTerms, str | None]:
         raw_words = words(text)
         langs = [language] if language == "en" else [language, "en"]
+        # typo-correct only in the catalog's language: a Polish word is not a misspelt English one
+        correct = language == CATALOG_LANGUAGE
         ordered: list[str] = []
         corrected_words, changed = [], False
         for w in raw_words:
             stems = list(dict.fromkeys(stem(w, lang) for lang in langs))
             known = [s for s in stems if s in self._df]
-            if not known and len(w) >= 4 and not w.isdigit() and not any(c.isdigit() for c in w):
+            if not known and correct and len(w) >= 4 and not w.isdigit() and not any(c.isdigit() for c in w):
                 fix = self._correct(w)
                 if fix:
                     known, changed = [fix], True

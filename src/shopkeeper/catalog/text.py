@@ -120,8 +120,7 @@ STOP = {
 
 # question words carry no product meaning ("do they work with an iphone?" is about "work", "iphone")
 STOP["en"] |= set(
-    "do does did they them it he she will can could would should how what when where which who why "
-    "there here also very".split()
+    ["do", "does", "did", "they", "them", "it", "he", "she", "will", "can", "could", "would", "should", "how", "what", "when", "where", "which", "who", "why", "there", "here", "also", "very"]
 )
 
 # Home-improvement and fashion catalogs write units a dozen ways; fold them to one token.

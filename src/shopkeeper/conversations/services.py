@@ -261,14 +261,18 @@ def _peek_state(services: Any, inbound: InboundMessage) -> dict[str, Any] | None
         conn.info["write"] = False  # a plain BEGIN: readers never wait on SQLite's one writer
         try:
             with Session(bind=conn) as session:
-                row = session.scalar(select(ConversationRow).where(
-                    ConversationRow.channel == inbound.channel,
-                    ConversationRow.channel_account == inbound.channel_account,
-                    ConversationRow.external_id == inbound.sender_id,
-                ))
+                row = session.scalar(
+                    select(ConversationRow).where(
+                        ConversationRow.channel == inbound.channel,
+                        ConversationRow.channel_account == inbound.channel_account,
+                        ConversationRow.external_id == inbound.sender_id,
+                    )
+                )
                 if row is None or not bot_may_reply(row.owner):
                     return None
-                return copy.deepcopy(row.state or {})
+                state = copy.deepcopy(row.state or {})
+                state.setdefault("lang", row.language)
+                return state
         finally:
             conn.info.pop("write", None)
 
@@ -279,7 +283,9 @@ def _ahead(services: Any, inbound: InboundMessage) -> Any:
     if inbound.payload or not inbound.text:
         return None
     state = _peek_state(services, inbound)
-    return bots.understand_ahead(services, inbound, state) if state is not None else None
+    if state is None:
+        return None
+    return bots.understand_ahead(services, inbound, state, state.get("lang"))
 
 
 def receive_turn(services: Any, inbound: InboundMessage) -> Turn:
@@ -338,8 +344,14 @@ def receive_turn(services: Any, inbound: InboundMessage) -> Turn:
         return Turn(conv.id, conv.owner, replies, ids)
 
 
-def _run_bot(services: Any, session: Session, conv: ConversationRow, customer: customers.Customer,
-             inbound: InboundMessage, ahead: Any = None) -> list[Reply]:
+def _run_bot(
+    services: Any,
+    session: Session,
+    conv: ConversationRow,
+    customer: customers.Customer,
+    inbound: InboundMessage,
+    ahead: Any = None,
+) -> list[Reply]:
     from shopkeeper import bots
 
     turn = bots.respond(
@@ -368,7 +380,7 @@ def _run_bot(services: Any, session: Session, conv: ConversationRow, customer: c
 
 def receive(services: Any, inbound: InboundMessage) -> list[Reply]:
     """The contract entry point: the replies to one inbound message (see receive_turn)."""
-    return receive_turn(services, inbound, ahead).replies
+    return receive_turn(services, inbound).replies
 
 
 # -- who owns the thread ------------------------------------------------------------------------

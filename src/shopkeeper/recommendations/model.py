@@ -130,6 +130,14 @@ def content_similarity(a: ItemProfile, b: ItemProfile) -> float:
     return score
 
 
+def is_substitute(a: ItemProfile, b: ItemProfile) -> bool:
+    """Same kind of product (same category and a shared tag, or same category without tags):
+    bought instead of, not together with."""
+    if not a.category or a.category != b.category:
+        return False
+    return bool(set(a.tags) & set(b.tags)) or not (a.tags or b.tags)
+
+
 def price_fit(candidate: ItemProfile, anchor_minor: int | None) -> float:
     """Multiplier for an add-on next to a cart whose dearest item costs `anchor_minor`: cheaper
     add-ons fit ("a case for 9.99"), items dearer than the cart's dearest are pushed down."""

@@ -28,6 +28,7 @@ from shopkeeper.recommendations.model import (
     content_similarity,
     decay_weight,
     diversify,
+    is_substitute,
     merge,
     pair_increments,
     popularity_increment,
@@ -123,6 +124,10 @@ class RecommendationService:
         anchor = self._profile(session, product_id)
         title = anchor.title if anchor else "this"
         scores = self._pairs(session, "bought", [product_id])
+        if anchor is not None:
+            for pid, prof in self._profiles(session, list(scores)).items():
+                if is_substitute(anchor, prof):
+                    scores[pid] *= 0.3  # a second phone is not what "bought together" should show
         return self._serve(session, scores, {product_id}, limit, per_category=max(2, limit // 2),
                            explain=lambda _pid: (f"Often bought together with {title}", "also_bought"))
 
@@ -134,13 +139,12 @@ class RecommendationService:
         if not scores:
             return self._popular(session, set(product_ids), limit)
         profiles = self._profiles(session, list(scores))
-        cart_categories = {c.category for c in cart.values() if c and c.category}
         anchor = max((c.price_minor or 0 for c in cart.values() if c), default=0)
         for pid in scores:
             prof = profiles.get(pid)
             if prof is None:
                 continue
-            if prof.category in cart_categories:
+            if any(c and is_substitute(c, prof) for c in cart.values()):
                 scores[pid] *= 0.3  # a second pair of shoes is not an add-on
             scores[pid] *= price_fit(prof, anchor or None)
 
@@ -164,20 +168,29 @@ class RecommendationService:
         viewed = list(dict.fromkeys(p for k, p, _ in events if k in ("viewed", "added")))[:10]
         session_scores = self._session_scores(session, now_ids)
         owned_weight = {p: decay_weight(at) for k, p, at in events if k == "purchased" and p in bought}
-        personal = self._weighted_pairs(session, "bought", owned_weight)
-        browsing = self._weighted_pairs(session, "viewed", {p: 1.0 / (i + 1) for i, p in enumerate(viewed)})
+        bought_from: dict[str, str] = {}
+        viewed_from: dict[str, str] = {}
+        personal = self._weighted_pairs(session, "bought", owned_weight, source=bought_from)
+        browsing = self._weighted_pairs(session, "viewed", {p: 1.0 / (i + 1) for i, p in enumerate(viewed)},
+                                        source=viewed_from)
         sources = {"session": session_scores, "personal": merge((1.0, personal), (0.5, browsing))}
         scores = merge((1.0, sources["session"]), (0.7, sources["personal"]))
         titles = self._profiles(session, [*now_ids, *bought, *viewed])
+        owned = [titles[p] for p in bought if p in titles]
+        for pid, prof in self._profiles(session, list(scores)).items():
+            if any(is_substitute(o, prof) for o in owned):
+                scores[pid] *= 0.3  # they have a tent already; a second one is a weak pick
 
         def explain(pid: str) -> tuple[str, str]:
             if sources["session"].get(pid, 0.0) >= sources["personal"].get(pid, 0.0) and now_ids:
                 last = titles.get(now_ids[-1])
                 return (f"Because you looked at {last.title}" if last else "Because of what you looked at",
                         "session")
-            base = max(owned_weight, key=lambda p: personal.get(p, 0.0), default=None)
-            prof = titles.get(base) if base else None
-            return (f"Picked for you after your {prof.title}" if prof else "Picked for you", "personal")
+            if personal.get(pid, 0.0) >= 0.5 * browsing.get(pid, 0.0) and pid in bought_from:
+                prof = titles.get(bought_from[pid])
+                return (f"Picked for you after your {prof.title}" if prof else "Picked for you", "personal")
+            seen = titles.get(viewed_from.get(pid, ""))
+            return (f"Because you looked at {seen.title}" if seen else "Picked for you", "personal")
 
         exclude = bought | set(now_ids)
         recs = self._serve(session, scores, exclude, limit, per_category=2, explain=explain)
@@ -216,7 +229,8 @@ class RecommendationService:
         return self._weighted_pairs(session, kind, {p: 1.0 for p in product_ids}, per_item)
 
     def _weighted_pairs(
-        self, session: Session, kind: str, weights: dict[str, float], per_item: int = 50
+        self, session: Session, kind: str, weights: dict[str, float], per_item: int = 50,
+        source: dict[str, str] | None = None,
     ) -> Scores:
         """Sum over the given products of their partners' weights, each product's list scaled to
         max 1 and then by the product's own weight. One query for all products."""
@@ -230,6 +244,7 @@ class RecommendationService:
         for pid, other, weight in rows:
             by_item[pid].append((other, float(weight)))
         out: Scores = defaultdict(float)
+        strongest: dict[str, float] = {}
         top_w = max(weights.values())
         for pid, partners in by_item.items():
             partners.sort(key=lambda kv: -kv[1])
@@ -237,7 +252,11 @@ class RecommendationService:
             if best <= 0:
                 continue
             for other, weight in partners[:per_item]:
-                out[other] += (weights[pid] / top_w) * weight / best
+                part = (weights[pid] / top_w) * weight / best
+                out[other] += part
+                if source is not None and part > strongest.get(other, 0.0):
+                    strongest[other] = part
+                    source[other] = pid  # the input that explains this pick best
         return dict(out)
 
     def _session_scores(self, session: Session, ids: list[str]) -> Scores:

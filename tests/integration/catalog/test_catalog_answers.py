@@ -42,7 +42,10 @@ def test_says_it_does_not_know_when_nothing_answers(catalog_db: Database) -> Non
 
 
 def test_ranker_puts_the_answering_evidence_first() -> None:
-    ev = [Evidence("color: black", "attribute"), Evidence("The battery lasts ten hours.", "description"),
-          Evidence("Arrived quickly, nice box.", "review")]
+    ev = [
+        Evidence("color: black", "attribute"),
+        Evidence("The battery lasts ten hours.", "description"),
+        Evidence("Arrived quickly, nice box.", "review"),
+    ]
     ranked = EvidenceRanker().rank("how long does the battery last?", ev)
     assert ranked[0][0] == ev[1]

@@ -19,7 +19,9 @@ def client(db: Database, encoder) -> TestClient:
 
 def test_search_endpoint_returns_items_facets_and_relaxation(catalog_db: Database, hash_encoder) -> None:
     c = client(catalog_db, hash_encoder)
-    body = c.get("/api/v1/catalog/search", params={"q": "running shoes", "color": "black", "size": "44"}).json()
+    body = c.get(
+        "/api/v1/catalog/search", params={"q": "running shoes", "color": "black", "size": "44"}
+    ).json()
     assert [i["title"] for i in body["items"]] == ["Navy running shoes"]
     assert body["relaxed"] == ["colors"] and body["explanation"]
     assert body["items"][0]["price_from"]["amount_minor"] == 9500

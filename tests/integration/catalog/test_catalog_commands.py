@@ -10,10 +10,21 @@ def test_import_search_export_from_the_command_line(tmp_path: Path, monkeypatch)
     monkeypatch.setenv("SHOPKEEPER_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("SHOPKEEPER_LOAD_DEMO_CATALOG", "false")
     src = tmp_path / "cat.jsonl"
-    src.write_text("\n".join(json.dumps(r) for r in [
-        {"handle": "kettle", "title": "Electric kettle", "variants": [{"sku": "k1", "price": "29.00"}]},
-        {"handle": "broken", "title": ""},
-    ]) + "\n", encoding="utf-8")
+    src.write_text(
+        "\n".join(
+            json.dumps(r)
+            for r in [
+                {
+                    "handle": "kettle",
+                    "title": "Electric kettle",
+                    "variants": [{"sku": "k1", "price": "29.00"}],
+                },
+                {"handle": "broken", "title": ""},
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     runner = CliRunner()
     imported = runner.invoke(app, ["import", str(src)])
     assert imported.exit_code == 1  # one row was refused, and said so

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import Say, all_texts, first_payload
 from fastapi.testclient import TestClient
 
+from conftest import Say, all_texts, first_payload
 from shopkeeper import cart, checkout
 from shopkeeper.bootstrap import Services
 from shopkeeper.bots import t
@@ -72,8 +72,11 @@ def test_order_status_and_cancel_only_reach_the_shoppers_own_orders(
 
     stranger = chat_client.post("/api/v1/chat/sessions", json={}).json()
     headers = {"Authorization": f"Bearer {stranger['token']}"}
-    theirs = chat_client.post("/api/v1/chat/messages", headers=headers,
-                              json={"text": "cancel", "payload": f"/cancel_order {order_id}"}).json()
+    theirs = chat_client.post(
+        "/api/v1/chat/messages",
+        headers=headers,
+        json={"text": "cancel", "payload": f"/cancel_order {order_id}"},
+    ).json()
     assert t("en", "orders_none") in all_texts(theirs)
 
     status = say("where is my order?")

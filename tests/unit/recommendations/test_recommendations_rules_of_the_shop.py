@@ -12,6 +12,7 @@ from shopkeeper.recommendations.model import (
     content_similarity,
     decay_weight,
     diversify,
+    is_substitute,
     merge,
     pair_increments,
     price_fit,
@@ -89,3 +90,12 @@ def test_rank_drops_excluded_unsellable_and_non_positive_scores() -> None:
 
 def test_merge_scales_each_source_to_one_before_weighting() -> None:
     assert merge((1.0, {"a": 10.0, "b": 5.0}), (0.5, {"b": 2.0})) == {"a": 1.0, "b": 1.0}
+
+
+def test_a_phone_substitutes_a_phone_but_a_case_complements_it() -> None:
+    phone = profile("p1", "Phones", 49900, ("smartphone",))
+    other_phone = profile("p2", "Phones", 45900, ("smartphone",))
+    case = profile("case", "Phones", 999, ("case",))
+    assert is_substitute(phone, other_phone)
+    assert not is_substitute(phone, case)
+    assert not is_substitute(phone, profile("bottle", "Sports", 1200, ("smartphone",)))

@@ -26,16 +26,29 @@ class ProviderClient:
         timeout_s: float = 10.0,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self._client = httpx2.Client(headers=headers or {}, auth=auth, transport=transport, timeout=timeout_s)
+        self._options: dict[str, Any] = {
+            "headers": headers or {},
+            "auth": auth,
+            "transport": transport,
+            "timeout": timeout_s,
+        }
+        self._client: httpx2.Client | None = None  # made on first use: a TLS context costs ~0.2 s
+
+    @property
+    def client(self) -> httpx2.Client:
+        if self._client is None:
+            self._client = httpx2.Client(**self._options)
+        return self._client
 
     def post(self, req: OutboundRequest) -> httpx2.Response:
         url = f"{self.base_url}/{req.path.lstrip('/')}"
         if req.form is not None:
-            return self._client.post(url, data=_form(req.form))
-        return self._client.post(url, json=req.json)
+            return self.client.post(url, data=_form(req.form))
+        return self.client.post(url, json=req.json)
 
     def close(self) -> None:
-        self._client.close()
+        if self._client is not None:
+            self._client.close()
 
 
 def _form(pairs: list[tuple[str, str]]) -> dict[str, Any]:

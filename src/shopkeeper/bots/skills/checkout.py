@@ -27,8 +27,12 @@ def _co(d: Dialogue) -> dict[str, Any]:
     return co
 
 
+COLLECTING = ("name", "contact", "address", "shipping")  # after these the order exists
+
+
 def active(d: Dialogue) -> bool:
-    return bool((d.state.get("checkout") or {}).get("step"))
+    """True while the bot is waiting for a checkout answer (name, contact, address, shipping)."""
+    return (d.state.get("checkout") or {}).get("step") in COLLECTING
 
 
 def start(d: Dialogue) -> None:

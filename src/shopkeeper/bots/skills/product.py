@@ -10,7 +10,7 @@ from shopkeeper.bots import formatting as fmt
 from shopkeeper.bots.cards import product_card, stock_text
 from shopkeeper.bots.dialogue import Dialogue
 from shopkeeper.bots.references import mentions_option, pick_item
-from shopkeeper.channels.messages import Button, ButtonsPart, Carousel, ImagePart
+from shopkeeper.channels.messages import Button, ButtonsPart, Carousel, ImagePart, QuickReplies
 
 DESCRIPTION_CHARS = 420
 MAX_VARIANT_BUTTONS = 8
@@ -73,25 +73,39 @@ def details(d: Dialogue, product_id: str | None = None) -> None:
         d.add(ButtonsPart(text=d.tr("product_pick_variant"), buttons=buttons))
     else:
         d.say("product_sold_out")
-    _similar(d, view.id)
+    # similar items on request: computing them costs more than the rest of the turn together
+    d.add(
+        QuickReplies(
+            text=d.tr("product_more_like_this"),
+            options=[Button(title=d.tr("btn_similar"), payload=f"/similar {view.id}")],
+        )
+    )
     customers.record_activity(d.session, d.ctx.customer_id, "product_viewed", {"product_id": view.id})
     d.state["last_skill"] = "product"
 
 
-def _similar(d: Dialogue, product_id: str) -> None:
+def similar(d: Dialogue, product_id: str | None = None) -> None:
+    """Similar items from the recommendations service (the "/similar <product id>" button)."""
+    product_id = product_id or d.focus_product
+    if not product_id or not _similar(d, product_id):
+        d.say("product_no_similar")
+
+
+def _similar(d: Dialogue, product_id: str) -> bool:
     recs = d.services.recommendations
-    similar = getattr(recs, "similar", None)
-    if similar is None:
-        return
+    find = getattr(recs, "similar", None)
+    if find is None:
+        return False
     try:
-        ids = [getattr(x, "product_id", x) for x in similar(d.session, product_id, limit=3)]
+        ids = [getattr(x, "product_id", x) for x in find(d.session, product_id, limit=4)]
     except Exception:  # recommendations are a nicety; a failure must not spoil the answer
-        return
+        return False
     views = [v for v in (_view(d, str(i)) for i in ids) if v is not None]
     if views:
         stock = inventory.available(d.session, [v.id for view in views for v in view.variants])
         d.say("product_similar")
         d.add(Carousel(cards=[product_card(v, stock, d.lang) for v in views]))
+    return bool(views)
 
 
 def question(d: Dialogue) -> None:

@@ -4,6 +4,7 @@ black, from Nike) on top of the last query, and the search's own relaxation expl
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from shopkeeper import catalog, inventory
@@ -78,38 +79,71 @@ def to_filters(f: dict[str, Any], currency: str) -> Any:
     )
 
 
+Plan = tuple[str, dict[str, Any], int, list[str]]  # query text, filters, offset, notes
+
+
+def plan(d: Dialogue, intent: str) -> Plan | None:
+    """The search a search-like intent would run (None for other intents or nothing to continue)."""
+    if intent in ("search_products", "recommend") or (
+        intent == "refine_search" and not d.state.get("results")
+    ):
+        filters = empty_filters()
+        notes = _filters_from_entities(d, filters)
+        return _query_text(d), filters, 0, notes
+    last = d.state.get("results")
+    if intent == "refine_search" and last:
+        filters = dict(last.get("filters") or empty_filters())
+        notes = _filters_from_entities(d, filters)
+        items = d.items
+        if mentions(d.text, CHEAPER) and items and d.entity("price_range") is None:
+            filters["price_max"] = min(i.price_minor for i in items) - 1
+        elif mentions(d.text, PRICIER) and items:
+            filters["price_min"] = max(i.price_minor for i in items) + 1
+        return str(last.get("query", "")), filters, 0, notes
+    if intent == "show_more" and last:
+        offset = int(last.get("offset", 0)) + RESULTS_PER_PAGE
+        return str(last.get("query", "")), dict(last.get("filters") or {}), offset, []
+    return None
+
+
+def plan_key(d: Dialogue, query: str, filters: dict[str, Any], offset: int) -> str:
+    return json.dumps([query, filters, offset, d.lang], sort_keys=True, default=str)
+
+
+def execute(d: Dialogue, query: str, filters: dict[str, Any], offset: int) -> Any:
+    """Run the search (no database write: safe outside the turn's transaction)."""
+    return search_service(d.services).search(
+        catalog.SearchQuery(
+            text=query,
+            language=d.lang,
+            filters=to_filters(filters, d.currency),
+            offset=offset,
+            limit=RESULTS_PER_PAGE,
+        )
+    )
+
+
 def search(d: Dialogue) -> None:
-    filters = empty_filters()
-    notes = _filters_from_entities(d, filters)
-    run(d, _query_text(d), filters, 0, notes)
+    _run_plan(d, "search_products")
 
 
 def refine(d: Dialogue) -> None:
-    last = d.state.get("results")
-    if not last:
-        return search(d)
-    filters = dict(last.get("filters") or empty_filters())
-    notes = _filters_from_entities(d, filters)
-    items = d.items
-    if mentions(d.text, CHEAPER) and items and d.entity("price_range") is None:
-        filters["price_max"] = min(i.price_minor for i in items) - 1
-    elif mentions(d.text, PRICIER) and items:
-        filters["price_min"] = max(i.price_minor for i in items) + 1
-    run(d, str(last.get("query", "")), filters, 0, notes)
+    _run_plan(d, "refine_search")
 
 
 def show_more(d: Dialogue) -> None:
-    last = d.state.get("results")
-    if not last:
+    if not d.state.get("results"):
         d.say("search_nothing_to_continue")
         return
-    run(
-        d,
-        str(last.get("query", "")),
-        dict(last.get("filters") or {}),
-        int(last.get("offset", 0)) + RESULTS_PER_PAGE,
-        [],
-    )
+    _run_plan(d, "show_more")
+
+
+def _run_plan(d: Dialogue, intent: str) -> None:
+    planned = plan(d, intent)
+    if planned is None:
+        d.say("search_nothing_to_continue")
+        return
+    run(d, *planned)
 
 
 def _colors(view: Any) -> list[str]:
@@ -122,16 +156,8 @@ def _colors(view: Any) -> list[str]:
 
 
 def run(d: Dialogue, query: str, filters: dict[str, Any], offset: int, notes: list[str]) -> None:
-    svc = search_service(d.services)
-    result = svc.search(
-        catalog.SearchQuery(
-            text=query,
-            language=d.lang,
-            filters=to_filters(filters, d.currency),
-            offset=offset,
-            limit=RESULTS_PER_PAGE,
-        )
-    )
+    # a search planned before the transaction opened (engine.understand_ahead) is used as is
+    result = d.prefetched.pop(plan_key(d, query, filters, offset), None) or execute(d, query, filters, offset)
     views = [catalog.localized(catalog.get_product(d.session, h.product_id), d.lang) for h in result.hits]
     stock = inventory.available(d.session, [v.id for view in views for v in view.variants]) if views else {}
     items = [

@@ -47,7 +47,7 @@ def recommendations(
     product_id: list[str] = Query(default_factory=list, description="Product(s) in focus or in the cart"),
     customer_id: str | None = Query(None),
     limit: int = Query(6, ge=1, le=50),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     services: Services = Depends(get_services),
 ) -> RecommendationsOut:
     svc = services.recommendations
