@@ -128,7 +128,7 @@ def main() -> int:
         "--mode",
         choices=["split", "concurrent"],
         default="split",
-        help="split: ack phase, then drain; concurrent: bot turns in background tasks while acking",
+        help="split: ack phase, then drain; concurrent: bot turns on the event pump while acking",
     )
     args = ap.parse_args()
     rng = random.Random(6)
@@ -182,8 +182,8 @@ def main() -> int:
     forged = build_webhook("whatsapp", cfg, sender="4900000001", text="forged", public_url=settings.base_url)
     bad = client.post(forged.path, content=forged.body + b" ", headers=forged.headers).status_code
 
-    if args.mode == "concurrent":  # bot turns run in the server's background tasks while it acks
-        services.extras["channel_processing"] = "background"
+    if args.mode == "concurrent":  # bot turns run on the server's event pump while it acks
+        services.extras["channel_processing"] = "pump"
     # the load generator is another process: its CPU is not the server's
     wire_hooks = [(h.path, h.body, h.headers) for h in hooks]
     with multiprocessing.get_context("spawn").Pool(1) as pool:

@@ -4,6 +4,7 @@ language it answers in, and the reply it is building. Skills receive this object
 from __future__ import annotations
 
 import copy
+import logging
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -13,6 +14,8 @@ from shopkeeper.bots.model import BotContext, BotTurn, Item
 from shopkeeper.bots.phrases import t
 from shopkeeper.channels.messages import Button, Part, QuickReplies, Reply, TextPart
 from shopkeeper.kernel.money import Money
+
+log = logging.getLogger(__name__)
 
 
 class Dialogue:
@@ -104,6 +107,33 @@ class Dialogue:
             if u is not None
             else []
         )
+
+    def recommended(self, method: str, *args: Any, **kwargs: Any) -> list[str]:
+        """Product ids from the recommendations service, [] if it lacks the method or fails.
+
+        Runs in a savepoint: recommenders write (profiles, counts), and a failed write must roll
+        back only itself, never the turn's transaction."""
+        fn = getattr(self.services.recommendations, method, None)
+        if fn is None:
+            return []
+        try:
+            with self.session.begin_nested():
+                found = fn(self.session, *args, **kwargs)
+        except Exception:  # a suggestion is a nicety; the answer must still go out
+            log.exception("recommendations.%s failed", method)
+            return []
+        return [str(getattr(x, "product_id", x)) for x in found]
+
+    def track(self, kind: str, data: dict[str, Any]) -> None:
+        """Record the shopper's activity (feeds recommendations) in a savepoint: a listener's failed
+        write must cost only the tracking, never the sale."""
+        from shopkeeper import customers
+
+        try:
+            with self.session.begin_nested():
+                customers.record_activity(self.session, self.ctx.customer_id, kind, data)
+        except Exception:  # logged: a lost activity row is a bug to fix, not a reason to fail the turn
+            log.exception("recording %s activity failed", kind)
 
     def finish(self) -> BotTurn:
         self.state["lang"] = self.lang

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from shopkeeper.catalog.documents import plain
 from shopkeeper.catalog.model import ProductAnswer
 from shopkeeper.catalog.services import get_product
-from shopkeeper.catalog.text import tokens
+from shopkeeper.catalog.text import QUESTION_WORDS, stem, tokens
 from shopkeeper.catalog.vectors import TextEncoder, USEEncoder
 
 SOURCES = ("attribute", "description", "bullet", "review", "cqa")
@@ -52,6 +52,7 @@ ATTR_NOISE = re.compile(
     r'[{}\[\]":_;]|\b(?:value|unit|normalized_value|source|unknown|type|language_tag|'
     r"marketplace_id|en_us)\b"
 )
+ASKING = QUESTION_WORDS | {stem(w, "en") for w in QUESTION_WORDS}
 ASKED = re.compile(r"\s*Question:\s*", re.I)
 
 
@@ -100,7 +101,7 @@ def qa_features(
     replied to, and with that answer alone (the first column repeated when there is none)."""
     sims = sims.reshape(len(evidence), 3)
     cos = sims[:, 0]
-    q = set(tokens(question, language))
+    q = set(tokens(question, language)) - ASKING
     docs = [tokens(e.text, language) for e in evidence]
     n = len(docs)
     df: Counter[str] = Counter(t for d in docs for t in set(d))
@@ -218,7 +219,7 @@ def answer_question(
     ranked = r.rank(question, evidence, language, cos=sims)
     best = ranked[0][0]
     cos = float(sims[evidence.index(best), 0])
-    q = set(tokens(question, language))
+    q = set(tokens(question, language)) - ASKING
     cover = len(q & set(tokens(best.text, language))) / max(len(q), 1)
     quoted = [e.text for e, _ in ranked[:3]]
     if cos < MIN_COSINE and cover < MIN_COVER:

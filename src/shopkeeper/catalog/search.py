@@ -168,6 +168,14 @@ class SearchService:
         return qt, (" ".join(corrected_words) if changed else None)
 
     # -- retrieval ------------------------------------------------------------------------------
+    def _retrieval_terms(self, qt: QueryTerms) -> list[str]:
+        """Terms in over a tenth of the catalog ("1", "white") make FTS score half the table and
+        change little in who is in the top candidates; the ranker still sees them."""
+        terms = list(dict.fromkeys(qt.terms + qt.expansions))
+        cap = max(50, self._n_docs // 10)
+        rare = [t for t in terms if self._df.get(t, 0) <= cap]
+        return rare or terms
+
     def _semantic(self, text: str) -> tuple[dict[str, tuple[int, float]], np.ndarray | None]:
         if self.encoder is None or not len(self._ids) or not text.strip():
             return {}, None
@@ -187,7 +195,7 @@ class SearchService:
         self.refresh(session)
         qt, did_you_mean = self.parse(query.text, query.language)
         pool = LEXICAL_POOL * (3 if query.filters.active() else 1)
-        lex = index.lexical_candidates(session, qt.terms + qt.expansions, pool)
+        lex = index.lexical_candidates(session, self._retrieval_terms(qt), pool)
         sem, qv = self._semantic(query.text)
         ids = list(dict.fromkeys([pid for pid, _ in lex] + list(sem)))
         missing = [pid for pid in ids if pid not in self._docs]

@@ -189,6 +189,7 @@ def _store_reply(
         created_at=now,
     )
     session.add(row)
+    # no dedupe key: the message id is new, so the outbox needs no look-up before the insert
     outbox.enqueue(
         session,
         f"channel.{conv.channel}",
@@ -199,7 +200,6 @@ def _store_reply(
             "channel_account": conv.channel_account,
             "reply": body,
         },
-        dedupe_key=f"msg:{row.id}",
     )
     record_event(session, MessageStored(conv.id, row.id, "out", reply.sender))
     return row

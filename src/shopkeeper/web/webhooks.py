@@ -47,8 +47,13 @@ async def _receive(request: Request, name: str, background: BackgroundTasks) -> 
         raise HTTPException(403, {"code": "invalid_signature", "message": "signature check failed"}) from exc
     except ValueError as exc:  # verified but not JSON / not the provider's shape
         raise HTTPException(400, {"code": "invalid_payload", "message": str(exc)[:200]}) from exc
-    # "worker": leave the stored events to the sweeper (scale-out mode, benchmarks of the ack path)
-    if accepted.event_ids and services.extras.get("channel_processing", "background") == "background":
+    # "pump" (default): the adapters' event threads; "background": after the response, on this
+    # connection (tests: deterministic); "worker": left to the sweeper (scale-out, ack benchmarks)
+    mode = services.extras.get("channel_processing", "pump")
+    pump = services.extras.get("channel_pump")
+    if accepted.event_ids and mode == "pump" and pump is not None:
+        pump.submit(accepted.event_ids)
+    elif accepted.event_ids and mode in ("background", "pump"):
         background.add_task(process, services, accepted.event_ids)
     return accepted
 

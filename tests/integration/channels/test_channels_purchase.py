@@ -74,6 +74,7 @@ class Shopper:
         )
         resp = self.client.post(hook.path, content=hook.body, headers=hook.headers)
         assert resp.status_code in (200, 204), resp.text
+        self.services.extras["channel_pump"].join()  # acknowledged at once; processed on the pump
         return self.collect()
 
     def collect(self) -> list[CapturedRequest]:

@@ -81,3 +81,14 @@ def test_meta_handshake_echoes_challenge_only_for_the_right_token(database: Data
             path, params={"hub.mode": "subscribe", "hub.verify_token": "nope", "hub.challenge": "1"}
         )
         assert bad.status_code == 403
+
+
+def test_default_pump_processes_after_the_acknowledgement(database: Database) -> None:
+    env = make_env(database)
+    env.services.extras["channel_processing"] = "pump"
+    assert env.post_fixture("twilio", "sms_stop").status_code == 200
+    env.services.extras["channel_pump"].join()
+    with database.session() as s:
+        event = s.scalar(select(InboundEvent).where(InboundEvent.provider == "channel.sms"))
+        assert event is not None and event.processed_at is not None and event.error is None
+        assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 1

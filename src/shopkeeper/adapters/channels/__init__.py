@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx2
 
-from shopkeeper.adapters.channels.inbound import accept, handle_message, process, process_pending
+from shopkeeper.adapters.channels.inbound import EventPump, accept, handle_message, process, process_pending
 from shopkeeper.adapters.channels.messenger import InstagramChannel, MessengerChannel
 from shopkeeper.adapters.channels.outbound import RATE_POLICIES, ChannelSender, RatePolicy
 from shopkeeper.adapters.channels.telegram import TelegramChannel
@@ -102,6 +102,10 @@ def wire(
     services.extras["channel_settings"] = cfg
     services.extras["channels"] = build_channels(cfg, services.settings.base_url, transport=transport)
     services.senders.update(build_senders(services))
+    if "channel_pump" not in services.extras:
+        # SQLite has one writer at a time: more threads would only queue on its lock
+        threads = 1 if services.db.dialect == "sqlite" else 2
+        services.extras["channel_pump"] = EventPump(services, threads)
     periodic = services.extras.setdefault("periodic", [])
     if process_pending_job not in periodic:
         periodic.append(process_pending_job)

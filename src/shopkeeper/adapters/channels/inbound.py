@@ -5,7 +5,9 @@ shopper's message through keywords, link codes, choice menus and the conversatio
 from __future__ import annotations
 
 import logging
+import queue
 import re
+import threading
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -243,3 +245,42 @@ def handle_message(services: Any, msg: InboundMessage) -> list[Reply]:
     if routed is None:
         return []
     return conversations.receive(services, routed)
+
+
+class EventPump:
+    """Processes stored events on its own daemon threads, so a webhook's connection is free the
+    moment it is acknowledged (a request-scoped background task would hold the keep-alive
+    connection until the bot has answered). Lost on a crash? No: the sweeper finds unprocessed rows."""
+
+    def __init__(self, services: Any, threads: int = 1) -> None:
+        self.services, self.threads = services, threads
+        self._queue: queue.Queue[list[str]] = queue.Queue()
+        self._workers: list[threading.Thread] = []
+        self._lock = threading.Lock()
+
+    def submit(self, event_ids: list[str]) -> None:
+        self._start()
+        self._queue.put(list(event_ids))
+
+    def _start(self) -> None:
+        with self._lock:
+            if self._workers:
+                return
+            for i in range(self.threads):
+                t = threading.Thread(target=self._run, name=f"channel-events-{i}", daemon=True)
+                t.start()
+                self._workers.append(t)
+
+    def _run(self) -> None:
+        while True:
+            ids = self._queue.get()
+            try:
+                process(self.services, ids)
+            except Exception:  # the events keep their rows; the sweeper retries what was not claimed
+                log.exception("channel event pump failed")
+            finally:
+                self._queue.task_done()
+
+    def join(self) -> None:
+        """Wait until everything submitted so far has been processed (tests, benchmarks)."""
+        self._queue.join()

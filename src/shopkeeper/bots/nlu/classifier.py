@@ -28,7 +28,7 @@ class Settings:
     holdout: float = 0.15
     seed: int = 7
     # share of held-out in-scope answers the out-of-scope threshold may turn away at most
-    max_rejected: float = 0.03
+    max_rejected: float = 0.01
     choose_threshold: bool = True
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shopkeeper import cart, catalog, checkout, customers, inventory
+from shopkeeper import cart, catalog, checkout, inventory
 from shopkeeper.bots.cards import cart_summary, product_card
 from shopkeeper.bots.dialogue import Dialogue
 from shopkeeper.bots.skills import product
@@ -52,9 +52,7 @@ def add_variant(d: Dialogue, variant_id: str, quantity: int = 1) -> None:
     label = variant.product_title + (f" ({variant.title})" if variant.title else "")
     d.say("cart_added", quantity=max(1, quantity), title=label)
     show(d, view)
-    customers.record_activity(
-        d.session,
-        d.ctx.customer_id,
+    d.track(
         "added_to_cart",
         {"product_id": variant.product_id, "variant_id": variant.id},
     )
@@ -63,18 +61,8 @@ def add_variant(d: Dialogue, variant_id: str, quantity: int = 1) -> None:
 
 
 def _cross_sell(d: Dialogue, product_id: str, view: Any) -> None:
-    recs = d.services.recommendations
     in_cart = [ln.product_id for ln in view.lines]
-    try:
-        if hasattr(recs, "for_cart"):
-            found = recs.for_cart(d.session, in_cart, limit=3)
-        elif hasattr(recs, "also_bought"):
-            found = recs.also_bought(d.session, product_id, limit=3)
-        else:
-            return
-        ids = [str(getattr(x, "product_id", x)) for x in found]
-    except Exception:  # a missing suggestion must never spoil adding to the cart
-        return
+    ids = d.recommended("for_cart", in_cart, limit=3) or d.recommended("also_bought", product_id, limit=3)
     views = [v for v in (product.view_of(d, i) for i in ids if i not in in_cart) if v is not None][:2]
     if views:
         stock = inventory.available(d.session, [v.id for pv in views for v in pv.variants])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shopkeeper import catalog, customers, inventory
+from shopkeeper import catalog, inventory
 from shopkeeper.bots import formatting as fmt
 from shopkeeper.bots.cards import product_card, stock_text
 from shopkeeper.bots.dialogue import Dialogue
@@ -80,7 +80,7 @@ def details(d: Dialogue, product_id: str | None = None) -> None:
             options=[Button(title=d.tr("btn_similar"), payload=f"/similar {view.id}")],
         )
     )
-    customers.record_activity(d.session, d.ctx.customer_id, "product_viewed", {"product_id": view.id})
+    d.track("product_viewed", {"product_id": view.id})
     d.state["last_skill"] = "product"
 
 
@@ -92,14 +92,7 @@ def similar(d: Dialogue, product_id: str | None = None) -> None:
 
 
 def _similar(d: Dialogue, product_id: str) -> bool:
-    recs = d.services.recommendations
-    find = getattr(recs, "similar", None)
-    if find is None:
-        return False
-    try:
-        ids = [getattr(x, "product_id", x) for x in find(d.session, product_id, limit=4)]
-    except Exception:  # recommendations are a nicety; a failure must not spoil the answer
-        return False
+    ids = [i for i in d.recommended("similar", product_id, limit=4) if i != product_id]
     views = [v for v in (_view(d, str(i)) for i in ids) if v is not None]
     if views:
         stock = inventory.available(d.session, [v.id for view in views for v in view.variants])

@@ -29,16 +29,9 @@ def greet(d: Dialogue) -> None:
 
 
 def _personal_picks(d: Dialogue) -> None:
-    recs = d.services.recommendations
-    fn = getattr(recs, "for_customer", None)
-    if fn is None:
-        return
     from shopkeeper.bots.skills.product import view_of
 
-    try:
-        ids = [str(getattr(x, "product_id", x)) for x in fn(d.session, d.ctx.customer_id, limit=4)]
-    except Exception:  # picks are a nicety; the greeting must still go out
-        return
+    ids = d.recommended("for_customer", d.ctx.customer_id, limit=4)
     views = [v for v in (view_of(d, i) for i in ids) if v is not None]
     if views:
         stock = inventory.available(d.session, [v.id for pv in views for v in pv.variants])
