@@ -4,7 +4,6 @@ routers. Nothing else constructs adapters; nothing here runs at import time.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,9 +11,6 @@ from shopkeeper.kernel.db import Database
 from shopkeeper.kernel.events import EventBus
 from shopkeeper.kernel.outbox import Sender
 from shopkeeper.settings import Settings
-
-log = logging.getLogger(__name__)
-
 
 @dataclass
 class Services:
@@ -32,7 +28,9 @@ class Services:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
-def build_services(settings: Settings | None = None, *, create_schema: bool = True) -> Services:
+def build_services(
+    settings: Settings | None = None, *, create_schema: bool = True, warm: bool = False
+) -> Services:
     settings = settings or Settings()
     bus = EventBus()
     db = Database(settings.resolved_database_url(), bus=bus)
@@ -40,6 +38,8 @@ def build_services(settings: Settings | None = None, *, create_schema: bool = Tr
         migrate(db)
     services = Services(settings=settings, db=db, bus=bus)
     _wire(services)
+    if warm:
+        warm_up(services)
     return services
 
 
@@ -52,24 +52,27 @@ def migrate(db: Database) -> None:
 
 
 def _wire(services: Services) -> None:
-    import importlib
+    # order matters only where a step reads what an earlier one filled in
+    from shopkeeper import catalog, checkout, conversations, recommendations
+    from shopkeeper.adapters import channels as channel_adapters
+    from shopkeeper.adapters import payments as payment_adapters
 
-    # Each wiring step lives in the package that owns it; a package not yet written is skipped
-    # (founding sprint only — the steps become plain imports once every package has landed).
-    for module, fn in (
-        ("shopkeeper.bots.nlu", "wire"),
-        ("shopkeeper.catalog", "wire"),
-        ("shopkeeper.recommendations", "wire"),
-        ("shopkeeper.adapters.payments", "wire"),
-        ("shopkeeper.checkout", "wire"),
-        ("shopkeeper.conversations", "wire"),
-        ("shopkeeper.adapters.channels", "wire"),
-    ):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            log.warning("not wired (%s missing): %s", module, exc)
-            continue
-        wire = getattr(mod, fn, None)
-        if wire is not None:
-            wire(services)
+    catalog.wire(services)
+    recommendations.wire(services)
+    payment_adapters.wire(services)
+    checkout.wire(services)
+    conversations.wire(services)
+    channel_adapters.wire(services)
+
+
+def warm_up(services: Services) -> None:
+    """Load the language models and search structures now, not inside a shopper's first turn
+    (which would hold the SQLite write lock while they load)."""
+    from shopkeeper.bots.nlu import NLU
+
+    if services.nlu is None:
+        services.nlu = NLU.default()
+    services.nlu.parse("hello", languages=services.settings.languages)
+    warm = getattr(services.search, "warm_up", None)
+    if callable(warm):
+        warm()

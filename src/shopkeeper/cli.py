@@ -68,7 +68,7 @@ def demo(
     started = time.perf_counter()
     settings = _settings(data_dir, database_url)
     settings.base_url = f"http://{host}:{port}"
-    services = build_services(settings)
+    services = build_services(settings, warm=True)
     report = ensure_demo_data(services)
     typer.echo(f"Demo data: {report}")
     application = create_app(services)
@@ -91,7 +91,7 @@ def serve(
     from shopkeeper.bootstrap import build_services
     from shopkeeper.web.app import create_app
 
-    services = build_services(_settings(None, database_url))
+    services = build_services(_settings(None, database_url), warm=True)
     uvicorn.run(create_app(services), host=host, port=port, log_level="info")
 
 

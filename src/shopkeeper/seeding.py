@@ -1,19 +1,68 @@
-"""Fills an empty database with the demo catalog, its stock and a year of shopping history, once."""
+"""Fills an empty database with the demo catalog and its stock, a demo agent, and (in the
+background, so the storefront is up at once) a year of plausible shopping history."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import logging
+import threading
+from dataclasses import dataclass
 
 from shopkeeper.bootstrap import Services
 
-DEMO_DIR = Path(__file__).parent / "demo"
+log = logging.getLogger(__name__)
+
+DEMO_AGENT_EMAIL = "agent@shopkeeper.demo"
+DEMO_AGENT_PASSWORD = "demo-agent-password"  # printed by `shopkeeper demo`; the demo is local-only
+HISTORY_BATCH = 50
 
 
-def ensure_demo_data(services: Services) -> str:
-    from shopkeeper import catalog
+@dataclass(frozen=True)
+class DemoReport:
+    products: int
+    imported: bool
+    agent_email: str
+    agent_password: str
+
+    def __str__(self) -> str:
+        what = "imported" if self.imported else "already loaded"
+        return f"{self.products} products ({what}); agent {self.agent_email} / {self.agent_password}"
+
+
+def ensure_demo_data(services: Services, *, history_in_background: bool = True) -> DemoReport:
+    from shopkeeper import catalog, staff
+    from shopkeeper.demo import CATALOG_PATH
 
     with services.db.session() as s:
-        if catalog.count_products(s) > 0:
-            return "already loaded"
-    report = catalog.import_file(services.db, DEMO_DIR / "catalog.jsonl")
-    return str(report)
+        existing = catalog.count_products(s)
+    if existing == 0:
+        catalog.import_file(services.db, CATALOG_PATH, currency=services.settings.currency)
+    with services.db.session() as s:
+        count = catalog.count_products(s)
+        if not any(a.email == DEMO_AGENT_EMAIL for a in staff.list_agents(s)):
+            staff.create_agent(s, DEMO_AGENT_EMAIL, "Demo Agent", DEMO_AGENT_PASSWORD, role="admin",
+                               max_discount_percent=20)
+    if existing == 0:
+        if history_in_background:
+            threading.Thread(target=seed_history, args=(services,), name="demo-history", daemon=True).start()
+        else:
+            seed_history(services)
+    return DemoReport(count, existing == 0, DEMO_AGENT_EMAIL, DEMO_AGENT_PASSWORD)
+
+
+def seed_history(services: Services) -> None:
+    """A year of orders and views (fixed seed) so also-bought and personal picks make sense."""
+    from shopkeeper.recommendations.demo_history import plan_demo_history
+
+    svc = services.recommendations
+    try:
+        with services.db.session() as s:
+            calls = plan_demo_history(s, seed=7)
+        # small transactions: shoppers chatting meanwhile only ever wait for one batch
+        for i in range(0, len(calls), HISTORY_BATCH):
+            with services.db.session() as s:
+                for at, customer, kind, ids in calls[i : i + HISTORY_BATCH]:
+                    svc.record(s, customer, kind, ids, at)
+        with services.db.session() as s:
+            services.recommendations.train(s)
+    except Exception:  # the demo still works without history: recommendations fall back to popular
+        log.exception("demo history could not be generated")

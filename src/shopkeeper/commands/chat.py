@@ -103,8 +103,8 @@ def _settle(services: Any, payment_id: str, command: str) -> None:
 
 @app.command("chat")
 def chat(
-    language: str = typer.Option(
-        "en", help="Language to start in (en, pl, ar, zh, sk); the bot follows the language you write in."
+    language: str | None = typer.Option(
+        None, help="Language to start in (en, pl, ar, zh, sk); the bot follows the language you write in."
     ),
     data_dir: Path = typer.Option(Path("./shopkeeper-data"), help="Where the SQLite database lives."),
     database_url: str = typer.Option("", help="Use this database instead of the embedded SQLite."),
@@ -125,7 +125,7 @@ def chat(
     console.print("[dim]Type to chat; a number presses a button; /quit leaves.[/]")
     pressable: list[tuple[str, str]] = []
     last_payment: str | None = None
-    seen: str | None = None
+    seen = _last_message_id(services, visitor)  # show only what is said from now on
     hint: str | None = language
     while True:
         try:
@@ -167,6 +167,15 @@ def chat(
                 for part in m.reply["parts"]:
                     if part["type"] == "payment_request":
                         last_payment = part["payment_id"]
+
+
+def _last_message_id(services: Any, visitor: str) -> str | None:
+    from shopkeeper import conversations
+
+    with services.db.session() as session:
+        conv_id = _conversation(session, visitor)
+        messages = conversations.history(session, conv_id) if conv_id else []
+    return messages[-1].id if messages else None
 
 
 def _conversation(session: Any, visitor: str) -> str | None:

@@ -69,18 +69,32 @@ TASTES: tuple[Taste, ...] = (
 )
 
 
+DemoCall = tuple[datetime, str, str, list[str]]
+
+
 def generate_demo_history(
     session: Session, svc: RecommendationService, seed: int = 7, customers: int = 400,
     now: datetime | None = None,
 ) -> int:
     """Record a year of views and orders; returns how many `record` calls were made."""
+    calls = plan_demo_history(session, seed=seed, customers=customers, now=now)
+    for at, customer, kind, ids in calls:
+        svc.record(session, customer, kind, ids, at)
+    return len(calls)
+
+
+def plan_demo_history(
+    session: Session, seed: int = 7, customers: int = 400, now: datetime | None = None
+) -> list[DemoCall]:
+    """The year of views and orders as (at, customer, kind, product ids), oldest first — so a caller
+    can record them in small transactions instead of holding one long write."""
     rng = random.Random(seed)
     pools = _pools(session)
     if not pools:
-        return 0
+        return []
     end = now or utcnow()
     start = end - timedelta(days=365)
-    calls: list[tuple[datetime, str, str, list[str]]] = []
+    calls: list[DemoCall] = []
     weights = [t.share for t in TASTES]
     for n in range(customers):
         customer = f"cus_demo{n:05d}"
@@ -101,9 +115,7 @@ def generate_demo_history(
             if at >= end:
                 break
     calls.sort(key=lambda c: c[0])
-    for at, customer, kind, ids in calls:
-        svc.record(session, customer, kind, ids, at)
-    return len(calls)
+    return calls
 
 
 def _pools(session: Session) -> dict[Pick, list[ItemProfile]]:
