@@ -35,7 +35,14 @@ from shopkeeper.recommendations.model import (
     price_fit,
     rank,
 )
-from shopkeeper.recommendations.store import RecEvent, RecItem, RecPair, RecPopularity, add_weights
+from shopkeeper.recommendations.store import (
+    RecEvent,
+    RecItem,
+    RecPair,
+    RecPopularity,
+    add_weights,
+    upsert_items,
+)
 
 LOOKBACK = max(BASKET_WINDOW, SESSION_GAP)
 Scores = dict[str, float]
@@ -305,9 +312,8 @@ class RecommendationService:
                 continue
             prof = catalog_access.load_profile(session, pid)
             if prof is not None:
-                session.merge(_row_of(prof))
                 out[pid] = prof
-        session.flush()
+        upsert_items(session, [_row_of(p) for p in out.values()])
         self._cache.update(out)
         return out
 
@@ -325,14 +331,12 @@ class RecommendationService:
             self._refresh_profiles(session)
 
     def _refresh_profiles(self, session: Session) -> int:
-        session.execute(delete(RecItem))
-        count = 0
-        for pid in catalog_access.all_product_ids(session):
-            prof = catalog_access.load_profile(session, pid)
-            if prof is not None:
-                session.add(_row_of(prof))
-                count += 1
-        session.flush()
+        ids = catalog_access.all_product_ids(session)
+        session.execute(delete(RecItem).where(RecItem.product_id.not_in(ids)))
+        profiles = (catalog_access.load_profile(session, pid) for pid in ids)
+        rows = [_row_of(prof) for prof in profiles if prof is not None]
+        upsert_items(session, rows)
+        count = len(rows)
         self._cached_at = -1e9  # re-read on next use
         return count
 
@@ -356,9 +360,9 @@ def _profile_of(r: RecItem) -> ItemProfile:
     )
 
 
-def _row_of(p: ItemProfile) -> RecItem:
-    return RecItem(
-        product_id=p.product_id, title=p.title[:400], category=p.category, brand=p.brand, tags=list(p.tags),
-        attributes=dict(p.attributes), price_minor=p.price_minor, currency=p.currency,
-        variant_ids=list(p.variant_ids),
-    )
+def _row_of(p: ItemProfile) -> dict[str, Any]:
+    return {
+        "product_id": p.product_id, "title": p.title[:400], "category": p.category, "brand": p.brand,
+        "tags": list(p.tags), "attributes": dict(p.attributes), "price_minor": p.price_minor,
+        "currency": p.currency, "variant_ids": list(p.variant_ids),
+    }

@@ -73,3 +73,16 @@ def add_weights(
             index_elements=keys, set_={"weight": table.weight + stmt.excluded.weight}
         )
         session.execute(stmt)
+
+
+def upsert_items(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert or refresh item profiles in one statement: two turns that discover the same new
+    product at once must not collide on its primary key."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    for start in range(0, len(rows), 200):
+        stmt = insert(RecItem).values(rows[start : start + 200])
+        cols = {c: getattr(stmt.excluded, c) for c in rows[0] if c != "product_id"}
+        session.execute(stmt.on_conflict_do_update(index_elements=["product_id"], set_=cols))

@@ -1,0 +1,1 @@
+"""Adapters: the only code that speaks a vendor protocol (channels, payments, language models)."""
