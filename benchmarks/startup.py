@@ -58,9 +58,13 @@ def main() -> None:
     args = ap.parse_args()
     times = [one_run(args.timeout) for _ in range(args.runs)]
     med = statistics.median(times)
-    print(f"shopkeeper demo cold start to first page: median {med:.2f}s over {len(times)} runs "
-          f"({', '.join(f'{t:.2f}' for t in times)})")
-    print(json.dumps({"cold_start_s": round(med, 3), "runs": len(times), "all_s": [round(t, 3) for t in times]}))
+    print(
+        f"shopkeeper demo cold start to first page: median {med:.2f}s over {len(times)} runs "
+        f"({', '.join(f'{t:.2f}' for t in times)})"
+    )
+    print(
+        json.dumps({"cold_start_s": round(med, 3), "runs": len(times), "all_s": [round(t, 3) for t in times]})
+    )
 
 
 if __name__ == "__main__":

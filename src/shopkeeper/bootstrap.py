@@ -12,6 +12,7 @@ from shopkeeper.kernel.events import EventBus
 from shopkeeper.kernel.outbox import Sender
 from shopkeeper.settings import Settings
 
+
 @dataclass
 class Services:
     """Everything an endpoint, a worker job or a CLI command needs, built once per process."""

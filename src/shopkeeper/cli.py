@@ -76,7 +76,9 @@ def demo(
         f"Shopkeeper is ready in {time.perf_counter() - started:.1f}s: storefront http://{host}:{port}/ · "
         f"API docs http://{host}:{port}/docs"
     )
-    uvicorn.run(application, host=host, port=port, log_level=os.environ.get("SHOPKEEPER_LOG_LEVEL", "warning"))
+    uvicorn.run(
+        application, host=host, port=port, log_level=os.environ.get("SHOPKEEPER_LOG_LEVEL", "warning")
+    )
 
 
 @app.command()

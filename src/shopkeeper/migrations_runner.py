@@ -17,9 +17,8 @@ RAW_DDL_PREFIXES = ("fts_", "search_fts")
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
     """Leave out what the models do not own: search indexes made with raw DDL (FTS5 virtual tables
     and their shadow tables, tsvector triggers) and Alembic's own bookkeeping."""
-    if type_ == "table" and name and (name.startswith(RAW_DDL_PREFIXES) or name == "alembic_version"):
-        return False
-    return True
+    raw = bool(name) and (str(name).startswith(RAW_DDL_PREFIXES) or name == "alembic_version")
+    return not (type_ == "table" and raw)
 
 
 def alembic_config(db: Database) -> Config:

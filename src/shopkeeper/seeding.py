@@ -39,8 +39,9 @@ def ensure_demo_data(services: Services, *, history_in_background: bool = True) 
     with services.db.session() as s:
         count = catalog.count_products(s)
         if not any(a.email == DEMO_AGENT_EMAIL for a in staff.list_agents(s)):
-            staff.create_agent(s, DEMO_AGENT_EMAIL, "Demo Agent", DEMO_AGENT_PASSWORD, role="admin",
-                               max_discount_percent=20)
+            staff.create_agent(
+                s, DEMO_AGENT_EMAIL, "Demo Agent", DEMO_AGENT_PASSWORD, role="admin", max_discount_percent=20
+            )
     if existing == 0:
         if history_in_background:
             threading.Thread(target=seed_history, args=(services,), name="demo-history", daemon=True).start()

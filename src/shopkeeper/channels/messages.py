@@ -129,8 +129,15 @@ class PaymentRequest(_Part):
 
 
 Part = Annotated[
-    TextPart | QuickReplies | ButtonsPart | ImagePart | ProductCard | Carousel | CartSummary
-    | OrderSummary | PaymentRequest,
+    TextPart
+    | QuickReplies
+    | ButtonsPart
+    | ImagePart
+    | ProductCard
+    | Carousel
+    | CartSummary
+    | OrderSummary
+    | PaymentRequest,
     Field(discriminator="type"),
 ]
 

@@ -93,7 +93,8 @@ class Money:
         return Money(int(value), self.currency)
 
     def allocate(self, weights: list[int]) -> list[Money]:
-        """Split into parts proportional to weights; the remainder goes to the first parts, so the sum is exact."""
+        """Split into parts proportional to weights; the remainder goes to the first parts, so the
+        sum is exact."""
         total = sum(weights)
         if total <= 0:
             raise ValueError("weights must sum to a positive number")

@@ -150,7 +150,7 @@ def _apply(msg: OutboxMessage, result: SendResult) -> None:
     if result.permanent or msg.attempts >= MAX_ATTEMPTS:
         msg.status = DEAD
         return
-    delay = BACKOFF_SECONDS[min(msg.attempts - 1, len(BACKOFF_SECONDS) - 1)]
+    delay: float = BACKOFF_SECONDS[min(msg.attempts - 1, len(BACKOFF_SECONDS) - 1)]
     if result.retry_after_s is not None:
         delay = max(delay, result.retry_after_s)
     msg.status, msg.next_attempt_at = PENDING, now + timedelta(seconds=delay)
@@ -168,6 +168,15 @@ def requeue_expired_leases(db: Database) -> int:
 
 
 __all__ = [
-    "DEAD", "PENDING", "SENDING", "SENT", "IntegrityError", "OutboxMessage", "SendResult", "Sender",
-    "deliver_due", "enqueue", "requeue_expired_leases",
+    "DEAD",
+    "PENDING",
+    "SENDING",
+    "SENT",
+    "IntegrityError",
+    "OutboxMessage",
+    "SendResult",
+    "Sender",
+    "deliver_due",
+    "enqueue",
+    "requeue_expired_leases",
 ]

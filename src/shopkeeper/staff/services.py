@@ -33,7 +33,12 @@ def _view(row: AgentRow) -> AgentView:
 
 
 def create_agent(
-    session: Session, email: str, name: str, password: str, role: str = "agent", max_discount_percent: int = 10
+    session: Session,
+    email: str,
+    name: str,
+    password: str,
+    role: str = "agent",
+    max_discount_percent: int = 10,
 ) -> AgentView:
     email = email.strip().lower()
     if role not in ROLES:
@@ -45,8 +50,14 @@ def create_agent(
     if session.scalar(select(AgentRow.id).where(func.lower(AgentRow.email) == email)):
         raise AgentExists(f"an agent with e-mail {email} exists")
     row = AgentRow(
-        id=new_id("agt"), email=email, name=name, role=role, password_hash=_hasher.hash(password),
-        max_discount_percent=max_discount_percent, active=True, created_at=utcnow(),
+        id=new_id("agt"),
+        email=email,
+        name=name,
+        role=role,
+        password_hash=_hasher.hash(password),
+        max_discount_percent=max_discount_percent,
+        active=True,
+        created_at=utcnow(),
     )
     session.add(row)
     session.flush()

@@ -13,7 +13,9 @@ def test_upgrade_to_head_leaves_no_difference_to_the_models(database_url: str) -
     try:
         upgrade_to_head(db)
         with db.engine.connect() as conn:
-            ctx = MigrationContext.configure(conn, opts={"include_object": include_object, "compare_type": False})
+            ctx = MigrationContext.configure(
+                conn, opts={"include_object": include_object, "compare_type": False}
+            )
             diff = compare_metadata(ctx, Base.metadata)
         assert diff == []
         upgrade_to_head(db)  # running it again is a no-op

@@ -34,7 +34,9 @@ class LoginOut(BaseModel):
 
 @router.post("/login", summary="Sign an agent in", response_model=LoginOut)
 def login(
-    body: LoginIn, session: Session = Depends(get_session, scope="function"), services: Services = Depends(get_services)
+    body: LoginIn,
+    session: Session = Depends(get_session, scope="function"),
+    services: Services = Depends(get_services),
 ) -> LoginOut:
     agent = staff.authenticate(session, body.email, body.password)
     token = issue_agent_token(services.settings, agent.id, agent.role)
@@ -42,5 +44,8 @@ def login(
 
 
 @router.get("/me", summary="The signed-in agent", response_model=AgentOut)
-def me(identity: AgentIdentity = Depends(current_agent), session: Session = Depends(get_session, scope="function")) -> AgentOut:
+def me(
+    identity: AgentIdentity = Depends(current_agent),
+    session: Session = Depends(get_session, scope="function"),
+) -> AgentOut:
     return AgentOut(**staff.get_agent(session, identity.agent_id).__dict__)

@@ -37,7 +37,9 @@ def _caller_may_see_customer(request: Request, services: Services, customer_id: 
         return
     if token and read_shopper_token(services.settings, token) == customer_id:
         return
-    raise HTTPException(401, detail={"code": "unauthorized", "message": "an agent or the customer's own token"})
+    raise HTTPException(
+        401, detail={"code": "unauthorized", "message": "an agent or the customer's own token"}
+    )
 
 
 @router.get("", summary="Recommendations for a placement", response_model=RecommendationsOut)
@@ -65,6 +67,10 @@ def recommendations(
         items = svc.for_customer(session, customer_id, product_id, limit=limit)
     return RecommendationsOut(
         placement=placement,
-        items=[RecommendationOut(product_id=r.product_id, score=r.score, reason=r.reason, reason_code=r.reason_code)
-               for r in items],
+        items=[
+            RecommendationOut(
+                product_id=r.product_id, score=r.score, reason=r.reason, reason_code=r.reason_code
+            )
+            for r in items
+        ],
     )
