@@ -16,18 +16,66 @@ DATA = HERE.parent.parent / "shared" / "data"
 RUNS: list[tuple[str, list[str]]] = [
     ("startup", ["startup.py", "--runs", "3"]),
     ("checkout", ["checkout.py"]),
-    ("nlu-banking77", ["nlu.py", "--train", f"{DATA}/intents/BANKING77/train", "--train",
-                       f"{DATA}/intents/BANKING77/valid", "--test", f"{DATA}/intents/BANKING77/test"]),
-    ("nlu-hwu64", ["nlu.py", "--train", f"{DATA}/intents/HWU64/train", "--train",
-                   f"{DATA}/intents/HWU64/valid", "--test", f"{DATA}/intents/HWU64/test"]),
-    ("nlu-clinc150", ["nlu.py", "--train", f"{DATA}/intents/CLINC150/train", "--test",
-                      f"{DATA}/intents/CLINC150/valid", "--oos", f"{DATA}/intents/CLINC150/oos/valid"]),
-    ("search-crowdflower", ["search.py", "--products", f"{DATA}/search/crowdflower/products.jsonl",
-                            "--queries", f"{DATA}/search/crowdflower/dev/queries.tsv",
-                            "--judgments", f"{DATA}/search/crowdflower/dev/judgments.tsv"]),
-    ("search-home-depot", ["search.py", "--products", f"{DATA}/search/home-depot/products.jsonl",
-                           "--queries", f"{DATA}/search/home-depot/dev/queries.tsv",
-                           "--judgments", f"{DATA}/search/home-depot/dev/judgments.tsv"]),
+    (
+        "nlu-banking77",
+        [
+            "nlu.py",
+            "--train",
+            f"{DATA}/intents/BANKING77/train",
+            "--train",
+            f"{DATA}/intents/BANKING77/valid",
+            "--test",
+            f"{DATA}/intents/BANKING77/test",
+        ],
+    ),
+    (
+        "nlu-hwu64",
+        [
+            "nlu.py",
+            "--train",
+            f"{DATA}/intents/HWU64/train",
+            "--train",
+            f"{DATA}/intents/HWU64/valid",
+            "--test",
+            f"{DATA}/intents/HWU64/test",
+        ],
+    ),
+    (
+        "nlu-clinc150",
+        [
+            "nlu.py",
+            "--train",
+            f"{DATA}/intents/CLINC150/train",
+            "--test",
+            f"{DATA}/intents/CLINC150/valid",
+            "--oos",
+            f"{DATA}/intents/CLINC150/oos/valid",
+        ],
+    ),
+    (
+        "search-crowdflower",
+        [
+            "search.py",
+            "--products",
+            f"{DATA}/search/crowdflower/products.jsonl",
+            "--queries",
+            f"{DATA}/search/crowdflower/dev/queries.tsv",
+            "--judgments",
+            f"{DATA}/search/crowdflower/dev/judgments.tsv",
+        ],
+    ),
+    (
+        "search-home-depot",
+        [
+            "search.py",
+            "--products",
+            f"{DATA}/search/home-depot/products.jsonl",
+            "--queries",
+            f"{DATA}/search/home-depot/dev/queries.tsv",
+            "--judgments",
+            f"{DATA}/search/home-depot/dev/judgments.tsv",
+        ],
+    ),
     ("product-qa-epqa", ["product_qa.py", "--data", f"{DATA}/product-qa/epqa/dev.csv", "--format", "epqa"]),
     ("recs", ["recs.py"]),
     ("channels", ["channels.py"]),
@@ -42,7 +90,9 @@ def main() -> None:
         if only and name not in only:
             continue
         print(f"\n### {name}: python benchmarks/{' '.join(args)}", flush=True)
-        proc = subprocess.run([sys.executable, str(HERE / args[0]), *args[1:]], capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, str(HERE / args[0]), *args[1:]], capture_output=True, text=True
+        )
         print(proc.stdout[-3000:], end="")
         lines = [ln for ln in proc.stdout.strip().splitlines() if ln.startswith("{")]
         if proc.returncode != 0 or not lines:
