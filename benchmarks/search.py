@@ -151,7 +151,9 @@ def main() -> int:
     ap.add_argument("--products", required=True)
     ap.add_argument("--queries", required=True)
     ap.add_argument("--judgments", required=True)
-    ap.add_argument("--database-url", default="")
+    ap.add_argument(
+        "--database-url", default="", help="a database this run may wipe (default: SQLite in .cache/)"
+    )
     ap.add_argument("--reuse-store", action="store_true", help="search an already built store (no import)")
     ap.add_argument("--language", default="en")
     ap.add_argument("--cache-dir", default=".cache")

@@ -121,8 +121,32 @@ STOP = {
 # Question words carry no product meaning ("do they work with an iphone?" is about "work",
 # "iphone"); kept out of STOP because "can lights" and "it" sealant are products to a shopper.
 QUESTION_WORDS = set(
-    "do does did they them it he she will can could would should how what when where which who why "
-    "there here also very".split()
+    [
+        "do",
+        "does",
+        "did",
+        "they",
+        "them",
+        "it",
+        "he",
+        "she",
+        "will",
+        "can",
+        "could",
+        "would",
+        "should",
+        "how",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "there",
+        "here",
+        "also",
+        "very",
+    ]
 )
 
 # Home-improvement and fashion catalogs write units a dozen ways; fold them to one token.

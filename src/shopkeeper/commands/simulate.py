@@ -128,6 +128,7 @@ def _local(channel: str, text: str, payload: str | None, who: str) -> None:
     )
     resp = client.post(hook.path, content=hook.body, headers=hook.headers)
     typer.echo(f"← webhook answered {resp.status_code} {resp.text[:200]}")
+    services.extras["channel_pump"].join()  # acknowledged first, processed on the event pump
     while deliver_due(services.db, services.senders):
         pass
     _print(fake.requests)

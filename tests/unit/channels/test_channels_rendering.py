@@ -231,3 +231,19 @@ def test_telegram_bot_token_never_reaches_the_http_log(caplog: pytest.LogCapture
     with caplog.at_level(logging.INFO, logger="httpx2"):
         assert channel.post(OutboundRequest(path="sendMessage", json={"chat_id": 1, "text": "hi"})).ok
     assert "sendMessage" in caplog.text and "SECRET-token_x" not in caplog.text
+
+
+def test_whatsapp_lead_in_text_rides_in_the_interactive_body() -> None:
+    adapter: Any = make_adapters()["whatsapp"]
+    reply = (
+        Reply()
+        .text("Here is what I found:")
+        .add(Carousel(cards=[card(1), card(2)], more_payload="/show_more"))
+    )
+    (req,) = adapter.render(reply, "u", NullRenderContext())
+    assert req.json["interactive"]["type"] == "list"
+    assert req.json["interactive"]["body"]["text"].startswith("Here is what I found:\n\n1. Trail Runner")
+    long_lead = (
+        Reply().text("x" * 1020).add(ButtonsPart(text="Size?", buttons=[Button(title="M", payload="/m")]))
+    )
+    assert len(adapter.render(long_lead, "u", NullRenderContext())) == 2  # too long to merge: both kept

@@ -196,8 +196,13 @@ class WhatsAppChannel:
         self, reply: Reply, to: str, ctx: RenderContext, *, mode: str = "free"
     ) -> list[OutboundRequest]:
         out: list[OutboundRequest] = []
+        lead: str | None = None  # a short text just before an interactive message rides in its body
         for part in reply.parts:
-            out += self._part(part, to, ctx, reply.language)
+            rendered = self._part(part, to, ctx, reply.language)
+            if lead is not None and rendered and _merge_lead(rendered[0], lead):
+                out.pop()
+            lead = part.text if isinstance(part, TextPart) and len(rendered) == 1 else None
+            out += rendered
         return out
 
     def template(self, to: str, name: str, language: str, params: list[str]) -> OutboundRequest:
@@ -382,6 +387,20 @@ class WhatsAppChannel:
 
     def post(self, request: OutboundRequest) -> SendOutcome:
         return outcome(self.client, request, _message_id, meta.read_graph_error)
+
+
+def _merge_lead(request: OutboundRequest, lead: str) -> bool:
+    """Fewer, richer messages (every message is billed since 2026-10): put the lead-in text on top
+    of the interactive body when both fit its 1024 characters."""
+    body = request.json or {}
+    inter = body.get("interactive") or {}
+    if body.get("type") != "interactive" or "body" not in inter or inter.get("type") == "product":
+        return False
+    merged = f"{lead}\n\n{inter['body']['text']}"
+    if len(merged) > 1024:
+        return False
+    inter["body"]["text"] = merged
+    return True
 
 
 def _message_id(body: Any) -> str | None:

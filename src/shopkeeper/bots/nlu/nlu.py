@@ -278,7 +278,7 @@ class NLU:
 
 
 def choose_gate(
-    fast: IntentClassifier, full: IntentClassifier, y: np.ndarray, tolerance: float = 0.002
+    fast: IntentClassifier, full: IntentClassifier, y: np.ndarray, tolerance: float = 0.0
 ) -> float:
     """Lowest fast-stage confidence at which answering from it costs at most `tolerance` held-out accuracy."""
     if fast.held_out is None or full.held_out is None or fast.labels != full.labels:
