@@ -15,6 +15,10 @@ from shopkeeper.kernel.outbox import deliver_due, requeue_expired_leases
 
 log = logging.getLogger(__name__)
 
+# periodic jobs (lapsed stock holds, overdue payments, channel events left unprocessed after a
+# crash) are cheap indexed queries; every few seconds keeps a scale-out worker responsive
+HOUSEKEEPING_EVERY_S = 5.0
+
 
 class BackgroundWorker:
     def __init__(self, services: Services) -> None:
@@ -43,7 +47,7 @@ class BackgroundWorker:
             try:
                 busy = self.tick()
                 now = time.monotonic()
-                if now - last_housekeeping > 30:
+                if now - last_housekeeping > HOUSEKEEPING_EVERY_S:
                     self.housekeeping()
                     last_housekeeping = now
             except Exception:  # keep the loop alive; the outbox keeps the messages
