@@ -321,7 +321,12 @@ def default_model_path() -> Path:
         return Path(explicit)
     digest = hashlib.sha1(str(MODEL_FORMAT).encode())
     base = resources.files("shopkeeper.bots.nlu")
-    for name in ("classifier.py", "encoders.py", *(f"data/{lang}.yml" for lang in SHIPPED_LANGUAGES)):
+    for name in (
+        "classifier.py",
+        "encoders.py",
+        "nlu.py",
+        *(f"data/{lang}.yml" for lang in SHIPPED_LANGUAGES),
+    ):
         item = base / name
         if item.is_file():
             digest.update(item.read_bytes())
