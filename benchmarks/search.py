@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from shopkeeper.catalog import SearchQuery, SearchService, import_records
+from shopkeeper.catalog.crosslingual import CrossLingualBridge
 from shopkeeper.catalog.ranking import FEATURE_NAMES, Ranker, features
 from shopkeeper.catalog.vectors import CachedEncoder, USEEncoder
 from shopkeeper.kernel.db import Database
@@ -210,6 +211,8 @@ def main() -> int:
     with db.session() as session:
         handle_of = dict(session.execute(select(Product.id, Product.handle)).all())
     service = SearchService(db, encoder=encoder.inner, log_searches=True)
+    words_cache = CachedEncoder(USEEncoder(), cache / "vectors-words-usem3.npz")
+    service.bridge = CrossLingualBridge(encoder.inner, vocabulary_encoder=words_cache)
     # updating one product: re-import with a changed title, index + vector included
     upd = []
     for i in range(5):
@@ -258,6 +261,7 @@ def main() -> int:
             model = train(np.vstack(xs), np.concatenate(ys), gs)
             rankers.update({q: model for q in qids if fold_of[q] == k})
     ours = evaluate(service, queries, judg, args.language, rankers)
+    words_cache.save()
     label = f"{args.folds}-fold CV ranker" if args.folds else "shipped ranker"
     print(
         f"ours ({label}): nDCG@10 {ours['ndcg10']:.3f} MRR@10 {ours['mrr10']:.3f} "

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from threadpoolctl import threadpool_limits
 
 from shopkeeper.catalog import index
+from shopkeeper.catalog.crosslingual import CrossLingualBridge
 from shopkeeper.catalog.filtering import Facts, apply_filters, facets, load_facts
 from shopkeeper.catalog.model import SearchHit, SearchQuery, SearchResult
 from shopkeeper.catalog.ranking import Candidate, QueryTerms, Ranker, features, parsed
@@ -32,6 +33,7 @@ CATALOG_LANGUAGE = "en"
 # A product found only by meaning must be close in absolute terms and near the best match;
 # otherwise every query would "find" the whole catalog.
 SEM_FLOOR, SEM_BAND = 0.3, 0.25
+MIX_TRANSLATION = True
 
 
 class SearchService:
@@ -45,6 +47,7 @@ class SearchService:
     ) -> None:
         self.db = db
         self.encoder: TextEncoder | None = USEEncoder() if encoder == "default" else encoder  # type: ignore[assignment]
+        self.bridge = CrossLingualBridge(self.encoder) if self.encoder is not None else None
         self.ranker = ranker or Ranker()
         self.log_searches = log_searches
         self._lock = threading.Lock()
@@ -176,10 +179,15 @@ class SearchService:
         rare = [t for t in terms if self._df.get(t, 0) <= cap]
         return rare or terms
 
-    def _semantic(self, text: str) -> tuple[dict[str, tuple[int, float]], np.ndarray | None]:
+    def _semantic(
+        self, text: str, also: np.ndarray | None = None
+    ) -> tuple[dict[str, tuple[int, float]], np.ndarray | None]:
         if self.encoder is None or not len(self._ids) or not text.strip():
             return {}, None
         qv = self.encoder.encode([text])[0]
+        if also is not None:  # the original query's vector, averaged with its translation's
+            qv = qv + also
+            qv = (qv / max(float(np.linalg.norm(qv)), 1e-9)).astype(np.float32)
         # one BLAS thread: on a shared 2-core box a threaded gemv spins ~30 ms instead of 0.5 ms
         with threadpool_limits(1, user_api="blas"):
             sims = self._matrix @ qv
@@ -193,10 +201,17 @@ class SearchService:
         self, session: Session, query: SearchQuery
     ) -> tuple[QueryTerms, list[Candidate], str | None]:
         self.refresh(session)
-        qt, did_you_mean = self.parse(query.text, query.language)
+        sem, qv = self._semantic(query.text)
+        text = query.text
+        if self.bridge is not None and query.language != CATALOG_LANGUAGE:
+            # lexical stage and ranker see the query in the catalog's language (crosslingual.py)
+            self.bridge.ensure(session, self._version)
+            text = self.bridge.translate(query.text, query.language, qv)
+            if text != query.text and MIX_TRANSLATION:
+                sem, qv = self._semantic(text, also=qv)
+        qt, did_you_mean = self.parse(text, query.language)
         pool = LEXICAL_POOL * (3 if query.filters.active() else 1)
         lex = index.lexical_candidates(session, self._retrieval_terms(qt), pool)
-        sem, qv = self._semantic(query.text)
         ids = list(dict.fromkeys([pid for pid, _ in lex] + list(sem)))
         missing = [pid for pid in ids if pid not in self._docs]
         if missing:

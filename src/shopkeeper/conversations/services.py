@@ -5,6 +5,8 @@ owns the thread, store every reply and queue it in the outbox in the same transa
 from __future__ import annotations
 
 import copy
+import threading
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from sqlalchemy import select
@@ -33,6 +35,14 @@ from shopkeeper.kernel.db import record_event
 
 # channels whose replies are handed over in the same HTTP response (REST) count as sent at once
 SYNCHRONOUS_CHANNELS = frozenset({"webchat", "cli"})
+
+# SQLite has one writer and its busy handler polls with sleeps of up to 100 ms: turns of this
+# process queue here instead, so the next one starts the moment the previous one commits
+_SQLITE_TURNS = threading.Lock()
+
+
+def _turn_lock(services: Any) -> AbstractContextManager[Any]:
+    return _SQLITE_TURNS if services.db.dialect == "sqlite" else nullcontext()
 
 
 def _conv_view(row: ConversationRow) -> ConversationView:
@@ -168,7 +178,13 @@ def history(
 
 # -- outbound -----------------------------------------------------------------------------------
 def _store_reply(
-    session: Session, conv: ConversationRow, reply: Reply, in_reply_to: str | None, status: str = "queued"
+    session: Session,
+    conv: ConversationRow,
+    reply: Reply,
+    in_reply_to: str | None,
+    status: str = "queued",
+    *,
+    delivered: bool = False,
 ) -> MessageRow:
     now = utcnow()
     body = reply.model_dump(mode="json")
@@ -190,7 +206,7 @@ def _store_reply(
     )
     session.add(row)
     # no dedupe key: the message id is new, so the outbox needs no look-up before the insert
-    outbox.enqueue(
+    queued = outbox.enqueue(
         session,
         f"channel.{conv.channel}",
         conv.external_id,
@@ -201,6 +217,11 @@ def _store_reply(
             "reply": body,
         },
     )
+    if delivered:
+        # the caller pushes it to the hub once this commits (see _push_after_commit): the worker
+        # would only repeat that, with two more write transactions per reply
+        queued.status, queued.sent_at, queued.attempts = outbox.SENT, now, 1
+        queued.provider_message_id = row.id
     record_event(session, MessageStored(conv.id, row.id, "out", reply.sender))
     return row
 
@@ -294,6 +315,30 @@ def receive_turn(services: Any, inbound: InboundMessage) -> Turn:
     The NLU reads a typed message before the transaction opens (CPU work outside the write lock)."""
     key = f"{inbound.channel}:{inbound.message_id}"
     ahead = _ahead(services, inbound)
+    hub = _live_hub(services, inbound.channel)
+    with _turn_lock(services):
+        turn = _receive_in_transaction(services, inbound, key, ahead, hub is not None)
+    if hub is not None and not turn.replayed and hub.connected(turn.conversation_id):
+        for message_id, reply in zip(turn.reply_message_ids, turn.replies, strict=True):
+            hub.deliver_once(turn.conversation_id, message_id, reply.model_dump(mode="json"))
+    return turn
+
+
+def _live_hub(services: Any, channel: str) -> Any:
+    """The in-process web chat hub when it is this channel's outbox sender (it then gets the
+    turn's replies straight after commit instead of through the worker)."""
+    from shopkeeper.conversations.hub import WebchatHub
+
+    hub = services.extras.get("webchat_hub")
+    if channel != "webchat" or not isinstance(hub, WebchatHub):
+        return None
+    sender = services.senders.get("channel.webchat")
+    return hub if getattr(sender, "__self__", None) is hub else None
+
+
+def _receive_in_transaction(
+    services: Any, inbound: InboundMessage, key: str, ahead: Any, delivered: bool
+) -> Turn:
     with services.db.session() as session:
         replayed = _replay(session, key)
         if replayed is not None:
@@ -340,7 +385,7 @@ def receive_turn(services: Any, inbound: InboundMessage) -> Turn:
         if bot_may_reply(conv.owner):
             replies = _run_bot(services, session, conv, customer, inbound, ahead)
         status = "sent" if inbound.channel in SYNCHRONOUS_CHANNELS else "queued"
-        ids = [_store_reply(session, conv, r, row.id, status).id for r in replies]
+        ids = [_store_reply(session, conv, r, row.id, status, delivered=delivered).id for r in replies]
         return Turn(conv.id, conv.owner, replies, ids)
 
 

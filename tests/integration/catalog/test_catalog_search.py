@@ -88,7 +88,8 @@ def test_paging_and_exclusions(catalog_db: Database, hash_encoder) -> None:
 
 
 def test_polish_and_chinese_queries_find_english_products(database: Database) -> None:
-    from conftest import CATALOG
+    from catalog_samples import CATALOG
+
     from shopkeeper.catalog.vectors import USEEncoder
 
     enc = USEEncoder()

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from chat_helpers import Say, all_texts, first_payload
 from fastapi.testclient import TestClient
 
-from conftest import Say, all_texts, first_payload
 from shopkeeper import cart, checkout
 from shopkeeper.bootstrap import Services
 from shopkeeper.bots import t

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from chat_helpers import Say, all_texts
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from conftest import Say, all_texts
 from shopkeeper.bootstrap import Services
 from shopkeeper.kernel.outbox import OutboxMessage
 from shopkeeper.web.auth import issue_agent_token

@@ -3,9 +3,9 @@ produced later (the order confirmation after payment) pushed by the `channel.web
 
 from __future__ import annotations
 
+from chat_helpers import Say, first_payload
 from fastapi.testclient import TestClient
 
-from conftest import Say, first_payload
 from shopkeeper.bootstrap import Services
 from shopkeeper.bots import t
 from shopkeeper.kernel.money import Money

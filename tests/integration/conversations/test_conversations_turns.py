@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from chat_helpers import Say, all_texts, first_payload, make_services
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from conftest import Say, all_texts, first_payload, make_services
 from shopkeeper import conversations, handoff
 from shopkeeper.bootstrap import Services
 from shopkeeper.bots import t

@@ -158,11 +158,14 @@ class NLU:
         with _DEFAULT_LOCK:
             if _DEFAULT is None:
                 path = default_model_path()
-                if path.exists():
-                    try:
-                        _DEFAULT = cls.load(path)
-                    except ModelFileInvalid:
-                        _DEFAULT = None
+                # the wheel ships the model trained from the shipped data; its file name carries
+                # the digest of that data and code, so an edited checkout retrains instead
+                for candidate in (SHIPPED_MODEL_DIR / path.name, path):
+                    if _DEFAULT is None and candidate.exists():
+                        try:
+                            _DEFAULT = cls.load(candidate)
+                        except ModelFileInvalid:
+                            _DEFAULT = None
                 if _DEFAULT is None:
                     _DEFAULT = cls.train(
                         shipped_examples(), SHIPPED_LANGUAGES, embedding_cache=path.parent / "embeddings"
@@ -313,6 +316,9 @@ def _remove_stale_defaults(current: Path) -> None:
     for old in current.parent.glob("default-*.joblib"):
         if old != current:
             old.unlink(missing_ok=True)
+
+
+SHIPPED_MODEL_DIR = Path(__file__).parent / "trained"
 
 
 def default_model_path() -> Path:

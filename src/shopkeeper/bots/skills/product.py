@@ -66,7 +66,7 @@ def details(d: Dialogue, product_id: str | None = None) -> None:
             d.add_text(f"“{r.title or r.body[:80]}” — {r.author} ({'★' * int(r.rating)})")
     buttons = [
         Button(title=(v.title or view.title)[:40], payload=f"/add {v.id}")
-        for v in view.variants
+        for v in _wanted_first(view.variants, d.state.get("results") or {})
         if stock.get(v.id, 0) > 0
     ][:MAX_VARIANT_BUTTONS]
     if buttons:
@@ -82,6 +82,21 @@ def details(d: Dialogue, product_id: str | None = None) -> None:
     )
     d.track("product_viewed", {"product_id": view.id})
     d.state["last_skill"] = "product"
+
+
+def _wanted_first(variants: list[Any], results: dict[str, Any]) -> list[Any]:
+    """Variants in the size/colour the shopper searched for come first: with only a few buttons
+    to show, "boots in 43" must offer the 43s."""
+    filters = results.get("filters") or {}
+    wanted = {str(x).lower() for key in ("sizes", "colors") for x in filters.get(key) or []}
+    if not wanted:
+        return list(variants)
+
+    def misses(v: Any) -> int:
+        values = {str(x).lower() for x in (v.options or {}).values()}
+        return len(wanted - values)
+
+    return sorted(variants, key=misses)  # stable: catalog order within equal matches
 
 
 def similar(d: Dialogue, product_id: str | None = None) -> None:

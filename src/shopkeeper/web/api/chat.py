@@ -112,6 +112,9 @@ def start_session(
 
 
 def _visitor(services: Services, customer_id: str) -> str:
+    known = _known_visitor(services, customer_id)
+    if known is not None:
+        return known
     with services.db.session() as session:
         conv = conversations.find_conversation(session, customer_id, CHANNEL)
         if conv is not None:
@@ -120,6 +123,19 @@ def _visitor(services: Services, customer_id: str) -> str:
         conversations.open_conversation(session, customer_id, CHANNEL, customer_id)
         customers.link_identity(session, customer_id, CHANNEL, customer_id)
         return customer_id
+
+
+def _known_visitor(services: Services, customer_id: str) -> str | None:
+    """The visitor id of an existing web chat, read without taking SQLite's one write lock (every
+    message asks; only the first one of a shopper known from another channel has to write)."""
+    with services.db.engine.connect() as conn:
+        conn.info["write"] = False  # a plain BEGIN on SQLite (see kernel.db)
+        try:
+            with Session(bind=conn) as session:
+                conv = conversations.find_conversation(session, customer_id, CHANNEL)
+                return conv.external_id if conv is not None else None
+        finally:
+            conn.info.pop("write", None)
 
 
 def _inbound(visitor: str, body: MessageIn) -> InboundMessage:
