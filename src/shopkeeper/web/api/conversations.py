@@ -101,7 +101,7 @@ def list_conversations(
     mine: bool = False,
     limit: int = Query(default=100, ge=1, le=500),
     agent: AgentIdentity = Depends(current_agent),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> ConversationList:
     rows = conversations.list_conversations(
         session, owner=owner, agent_id=agent.agent_id if mine else None, limit=limit
@@ -119,7 +119,7 @@ def get_messages(
     conversation_id: str,
     after: str | None = None,
     agent: AgentIdentity = Depends(current_agent),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> MessageList:
     conv = conversations.get_conversation(session, conversation_id)
     return MessageList(
@@ -139,7 +139,7 @@ def assign(
     conversation_id: str,
     body: AssignIn | None = None,
     agent: AgentIdentity = Depends(current_agent),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> ConversationOut:
     take_over = bool(body and body.take_over)
     if take_over and agent.role == "agent":
@@ -163,7 +163,7 @@ def reply(
     conversation_id: str,
     body: AgentReplyIn,
     agent: AgentIdentity = Depends(current_agent),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> MessageOut:
     return _message(conversations.agent_reply(session, conversation_id, agent.agent_id, body.text))
 
@@ -178,7 +178,7 @@ def reply(
 def release(
     conversation_id: str,
     agent: AgentIdentity = Depends(current_agent),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> ConversationOut:
     agent_id = None if agent.role in ("supervisor", "admin") else agent.agent_id
     return _out(conversations.release_to_bot(session, conversation_id, agent_id))
@@ -191,7 +191,7 @@ def release(
     description="Open handoff tickets, oldest first, with reason and request time.",
 )
 def waiting(
-    agent: AgentIdentity = Depends(current_agent), session: Session = Depends(get_session)
+    agent: AgentIdentity = Depends(current_agent), session: Session = Depends(get_session, scope="function")
 ) -> list[dict[str, Any]]:
     return [
         {
