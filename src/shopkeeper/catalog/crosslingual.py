@@ -25,9 +25,9 @@ from shopkeeper.catalog.text import CJK, STOP, words
 from shopkeeper.catalog.vectors import TextEncoder
 
 # Cosines of a word with its translation sit at 0.6-0.9 in USE-m; unrelated words at 0.1-0.4.
-WORD_THRESHOLD = 0.55
-QUERY_THRESHOLD = 0.45
-QUERY_NEIGHBOURS = 3
+WORD_THRESHOLD = 0.6
+QUERY_THRESHOLD = 0.55
+QUERY_NEIGHBOURS = 1
 MAX_VOCABULARY = 40_000
 QUERY_BAND = 0.08
 PAIRS = True
@@ -131,5 +131,5 @@ class CrossLingualBridge:
                 top = top[np.argsort(-qs[top])]
                 floor = max(self.query_threshold, float(qs[top[0]]) - QUERY_BAND)
                 mapped += [w for i in top if qs[i] >= floor for w in self.vocabulary[i].split()]
-        out = list(dict.fromkeys(kept + mapped))
+        out = list(dict.fromkeys(w for phrase in kept + mapped for w in phrase.split()))
         return " ".join(out) if mapped else text
