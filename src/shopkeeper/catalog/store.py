@@ -102,6 +102,18 @@ class ProductVector(Base):
     vector: Mapped[bytes] = mapped_column(LargeBinary)  # float32, little endian
 
 
+class EvidenceVector(Base):
+    """A product-answer evidence sentence's vector, keyed by `vectors.text_hash(model, text)`: the
+    same sentence in two products (or re-imported) is embedded once. Filled on a product's first
+    question (E5 is too slow to embed every review sentence of a large import up front)."""
+
+    __tablename__ = "evidence_vectors"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    model: Mapped[str] = mapped_column(String(40))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)  # float32, little endian
+
+
 class CatalogState(Base):
     """Counters other processes poll to know their in-memory search caches are stale."""
 

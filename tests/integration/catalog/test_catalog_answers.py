@@ -49,3 +49,46 @@ def test_ranker_puts_the_answering_evidence_first() -> None:
     ]
     ranked = EvidenceRanker().rank("how long does the battery last?", ev)
     assert ranked[0][0] == ev[1]
+
+
+class CountingEncoder:
+    """Stands in for E5's passage role and counts what it is asked to embed."""
+
+    def __init__(self, inner, name: str) -> None:
+        self.inner, self.name, self.dim = inner, name, inner.dim
+        self.seen: list[str] = []
+
+    def encode(self, texts: list[str]):
+        self.seen += texts
+        return self.inner.encode(texts)
+
+
+def test_evidence_vectors_are_embedded_once_and_stored(catalog_db: Database) -> None:
+    from sqlalchemy import func, select
+
+    from shopkeeper.catalog.store import EvidenceVector
+    from shopkeeper.catalog.vectors import USEEncoder
+
+    passages = CountingEncoder(USEEncoder(), "counting-passage")
+    ranker = EvidenceRanker(question_encoder=USEEncoder(), passage_encoder=passages)
+    pid = product_id(catalog_db, "trail-boot")
+    with catalog_db.session() as s:
+        first = answer_question(s, pid, "is it waterproof?", ranker=ranker)
+    embedded = len(passages.seen)
+    with catalog_db.session() as s:
+        n = len(evidence_of(catalog.get_product(s, pid)))
+        stored = s.execute(
+            select(func.count()).select_from(EvidenceVector).where(EvidenceVector.model == "counting-passage")
+        ).scalar_one()
+        again = answer_question(s, pid, "is it waterproof?", ranker=ranker)
+    assert 0 < embedded <= n and stored == embedded
+    assert len(passages.seen) == embedded  # the second question embedded no evidence
+    assert again.answer == first.answer
+
+
+def test_without_e5_the_ranker_still_answers() -> None:
+    ev = [Evidence("The battery lasts ten hours.", "description"), Evidence("color: black", "attribute")]
+    ranker = EvidenceRanker(question_encoder=None, passage_encoder=None)
+    sims = ranker.cosines("how long does the battery last?", ev)
+    assert sims.shape == (2, 6) and (sims[:, :3] == sims[:, 3:]).all()
+    assert ranker.rank("how long does the battery last?", ev)[0][0] == ev[0]

@@ -2,7 +2,7 @@ from sqlalchemy import select
 
 from shopkeeper import catalog
 from shopkeeper.catalog import Filters, SearchQuery, SearchService, import_records
-from shopkeeper.catalog.store import SearchLog
+from shopkeeper.catalog.store import EvidenceVector, SearchLog
 from shopkeeper.kernel.db import Database
 from shopkeeper.kernel.money import Money
 
@@ -101,6 +101,32 @@ def test_polish_and_chinese_queries_find_english_products(database: Database) ->
         == "Wireless earbuds"
     )
     assert titles(database, svc.search(SearchQuery("无线耳机", language="zh")).hits)[0] == "Wireless earbuds"
+    # the first foreign query started the lexicon build on a thread; its word vectors are stored
+    assert svc.bridge is not None and svc.bridge.wait()
+    assert {"running", "shoes"} <= set(svc.bridge.translate("buty do biegania", "pl").split())
+    with database.session() as s:
+        stored = s.execute(select(EvidenceVector.model)).scalars().all()
+    assert stored and set(stored) == {"usem3"}
+    assert titles(database, svc.search(SearchQuery("buty do biegania", language="pl")).hits)[0].endswith(
+        "running shoes"
+    )
+
+
+def test_a_synchronous_lexicon_translates_the_first_query(database: Database) -> None:
+    from catalog_samples import CATALOG
+
+    from shopkeeper.catalog.crosslingual import CrossLingualBridge
+    from shopkeeper.catalog.vectors import USEEncoder
+
+    enc = USEEncoder()
+    with database.session() as s:
+        import_records(s, CATALOG, encoder=enc)
+    svc = SearchService(database, encoder=enc)
+    svc.bridge = CrossLingualBridge(enc, background=False)
+    hits = svc.search(SearchQuery("czapka wełniana", language="pl")).hits
+    assert titles(database, hits)[0] == "Warm wool hat for toddlers"
+    # English queries never go through the bridge
+    assert titles(database, svc.search(SearchQuery("wool hat")).hits)[0] == "Warm wool hat for toddlers"
 
 
 def test_stock_changes_reach_the_in_stock_filter_at_once(catalog_db: Database, hash_encoder) -> None:

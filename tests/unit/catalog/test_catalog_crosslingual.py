@@ -1,0 +1,81 @@
+"""The cross-lingual bridge: catalog vocabulary and query-side translation through a shared space."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from shopkeeper.catalog.crosslingual import CrossLingualBridge, title_vocabulary
+
+# A toy "aligned" space: each concept is one axis; words of any language that mean it sit on it.
+CONCEPTS = {
+    "shoes": 0,
+    "buty": 0,
+    "running": 1,
+    "biegania": 1,
+    "running shoes": 2,
+    "buty biegania": 2,
+    "wine": 3,
+    "wino": 3,
+    "rack": 4,
+    "wine rack": 5,
+    "stojak wino": 5,
+}
+
+
+class ToyEncoder:
+    name = "toy"
+    dim = 8
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, t in enumerate(texts):
+            axis = CONCEPTS.get(t)
+            out[i, axis if axis is not None else 7] = 1.0
+            if axis is None:  # unknown words point nowhere in particular
+                out[i, 6] = 1.0
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def test_vocabulary_has_words_and_pairs_without_stop_words_or_numbers() -> None:
+    vocab = title_vocabulary(["Black running shoes 42", "Navy running shoes", "Wine rack for the kitchen"])
+    assert "running" in vocab and "shoes" in vocab and "running shoes" in vocab
+    assert "42" not in vocab and "the" not in vocab and "for" not in vocab
+    assert vocab.index("running") < vocab.index("kitchen")  # most frequent first
+
+
+def test_large_catalogs_drop_words_seen_once() -> None:
+    titles = ["running shoes"] * 3 + [f"oddword{i} thing" for i in range(5_000)]
+    vocab = title_vocabulary(titles)
+    assert "running shoes" in vocab and "thing" in vocab
+    assert not any(w.startswith("oddword") for w in vocab)
+
+
+def test_translates_foreign_words_to_their_nearest_catalog_words() -> None:
+    bridge = CrossLingualBridge(ToyEncoder(), background=False)
+    bridge.build(["shoes", "running", "wine", "rack", "running shoes", "wine rack"])
+    assert set(bridge.translate("buty do biegania 44", "pl").split()) == {"shoes", "running", "44"}
+    assert set(bridge.translate("stojak na wino", "pl").split()) >= {"wine", "rack"}
+
+
+def test_keeps_catalog_words_and_leaves_unmappable_queries_alone() -> None:
+    bridge = CrossLingualBridge(ToyEncoder(), background=False)
+    bridge.build(["shoes", "wine"])
+    assert bridge.translate("zzz qqq", "pl") == "zzz qqq"
+    assert "shoes" in bridge.translate("shoes qqq", "pl").split()
+
+
+def test_query_vector_adds_its_nearest_catalog_phrase() -> None:
+    enc = ToyEncoder()
+    bridge = CrossLingualBridge(enc, background=False)
+    bridge.build(["shoes", "wine", "wine rack"])
+    qv = enc.encode(["wine rack"])[0]
+    assert bridge.translate("qqq", "zh", qv).split() == ["wine", "rack"]
+
+
+def test_an_empty_lexicon_changes_nothing() -> None:
+    bridge = CrossLingualBridge(ToyEncoder(), background=False)
+    assert bridge.translate("buty", "pl") == "buty"
