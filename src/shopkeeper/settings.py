@@ -33,6 +33,15 @@ class Settings(BaseSettings):
     stripe_webhook_secret: SecretStr | None = None
     stripe_api_base: str | None = None  # point at a local fake in tests
 
+    # reference rates (shop currency per unit) that turn a budget in another currency into a
+    # search filter — never used to quote a price; the defaults suit the EUR demo shop
+    budget_rates: dict[str, str] = Field(
+        default_factory=lambda: {
+            "PLN": "0.23", "CZK": "0.040", "USD": "0.92", "GBP": "1.17", "CHF": "1.05",
+            "CNY": "0.13", "SAR": "0.245", "AED": "0.25",
+        }
+    )
+
     # behaviour
     reservation_minutes: int = 30
     checkout_config: Path | None = None  # JSON: shipping zones, tax rates, discount codes (demo default)

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from shopkeeper import catalog, inventory
+from shopkeeper.bots.budget import budget_in_shop_currency
 from shopkeeper.bots.cards import product_card
 from shopkeeper.bots.dialogue import Dialogue
 from shopkeeper.bots.model import RESULTS_PER_PAGE, Item, empty_filters
@@ -58,10 +59,13 @@ def _filters_from_entities(d: Dialogue, filters: dict[str, Any]) -> list[str]:
         for bound in ("min", "max"):
             m = rng.get(bound)
             if isinstance(m, Money):
-                if m.currency == d.currency:
-                    filters[f"price_{bound}"] = m.amount_minor
-                else:
+                shop = budget_in_shop_currency(m, d.currency, d.services.settings.budget_rates)
+                if shop is None:
                     notes.append(d.tr("search_currency_note", currency=d.currency))
+                    continue
+                filters[f"price_{bound}"] = shop.amount_minor
+                if shop.currency != m.currency:
+                    notes.append(d.tr("search_budget_converted", budget=d.money(m), shop=d.money(shop)))
     return notes
 
 
