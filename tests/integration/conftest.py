@@ -1,4 +1,5 @@
-"""Checkout test fixtures: a configured checkout and catalog variants with stock."""
+"""Integration fixtures shared by the commerce tests: a configured checkout and catalog variants
+with stock."""
 
 from __future__ import annotations
 
