@@ -74,6 +74,6 @@ def warm_up(services: Services) -> None:
     if services.nlu is None:
         services.nlu = NLU.default()
     services.nlu.parse("hello", languages=services.settings.languages)
-    warm = getattr(services.search, "warm_up", None)
-    if callable(warm):
-        warm()
+    encoder = getattr(services.search, "encoder", None)
+    if encoder is not None:
+        encoder.encode(["warm up"])  # loads the sentence encoder (seconds) before the first shopper
