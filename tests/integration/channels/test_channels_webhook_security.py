@@ -4,9 +4,10 @@ are refused with nothing stored; replays store nothing new and produce no second
 from __future__ import annotations
 
 import pytest
-from channel_env import FIXTURES, make_env
+from channel_env import FIXTURES, ChannelEnv, make_env
 from sqlalchemy import func, select
 
+from shopkeeper.adapters.channels import inbox_db, process_pending
 from shopkeeper.kernel.db import Database
 from shopkeeper.kernel.inbox import InboundEvent
 from shopkeeper.kernel.outbox import OutboxMessage
@@ -21,9 +22,14 @@ SIG = {
 ALL = [(p, f.name.split(".")[0]) for p in SIG for f in sorted((FIXTURES / p).glob("*.headers.json"))]
 
 
-def stored(database: Database) -> int:
-    with database.session() as s:
-        return int(s.scalar(select(func.count()).select_from(InboundEvent)) or 0)
+def stored(env: ChannelEnv) -> int:
+    """Every inbound event, wherever the composition root put the webhook log (and the main
+    database too, so a stray row in the wrong place is counted)."""
+    total = 0
+    for db in {id(d): d for d in (env.services.db, inbox_db(env.services))}.values():
+        with db.session() as s:
+            total += int(s.scalar(select(func.count()).select_from(InboundEvent)) or 0)
+    return total
 
 
 @pytest.mark.parametrize(("provider", "name"), ALL)
@@ -35,7 +41,7 @@ def test_forged_and_unsigned_deliveries_are_refused_and_store_nothing(
     unsigned = env.post_fixture(provider, name, **{SIG[provider]: ""})
     assert (forged.status_code, unsigned.status_code) == (403, 403)
     assert forged.json()["error"]["code"] == "invalid_signature" if "error" in forged.json() else True
-    assert stored(database) == 0
+    assert stored(env) == 0
 
 
 def test_every_signed_fixture_is_acknowledged(database: Database) -> None:
@@ -49,8 +55,9 @@ def test_replayed_stop_is_stored_once_and_answered_once(database: Database) -> N
     first, again = env.post_fixture("twilio", "sms_stop"), env.post_fixture("twilio", "sms_stop")
     assert (first.status_code, again.status_code) == (200, 200)
     assert first.headers["content-type"].startswith("text/xml")
-    with database.session() as s:
+    with inbox_db(env.services).session() as s:
         events = s.scalars(select(InboundEvent).where(InboundEvent.provider == "channel.sms")).all()
+    with database.session() as s:
         replies = s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "channel.sms")).all()
     assert len(events) == 1 and events[0].processed_at is not None
     assert len(replies) == 1
@@ -88,7 +95,39 @@ def test_default_pump_processes_after_the_acknowledgement(database: Database) ->
     env.services.extras["channel_processing"] = "pump"
     assert env.post_fixture("twilio", "sms_stop").status_code == 200
     env.services.extras["channel_pump"].join()
-    with database.session() as s:
+    with inbox_db(env.services).session() as s:
         event = s.scalar(select(InboundEvent).where(InboundEvent.provider == "channel.sms"))
         assert event is not None and event.processed_at is not None and event.error is None
+    with database.session() as s:
         assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+
+
+def test_on_sqlite_the_webhook_log_has_its_own_file_and_acks_never_wait_for_a_bot_turn(
+    database: Database,
+) -> None:
+    env = make_env(database)
+    inbox = inbox_db(env.services)
+    if database.dialect != "sqlite":
+        assert inbox is database  # PostgreSQL: row locks, one database
+        return
+    assert inbox is not database and inbox.url.endswith(".inbox.db")
+    with database.session() as held:  # a bot turn holding the main database's write lock
+        held.connection()
+        assert env.post_fixture("twilio", "sms_stop").status_code == 200
+    assert stored(env) == 1
+    with database.session() as s:
+        assert s.scalar(select(func.count()).select_from(InboundEvent)) == 0
+
+
+def test_an_event_claimed_before_a_crash_is_never_answered_twice(database: Database) -> None:
+    env = make_env(database)
+    assert env.post_fixture("twilio", "sms_stop").status_code == 200
+    with inbox_db(env.services).session() as s:  # claimed, then the process died mid-turn
+        event = s.scalar(select(InboundEvent).where(InboundEvent.provider == "channel.sms"))
+        assert event is not None
+        event.processed_at = event.received_at
+    assert process_pending(env.services) == 0
+    assert env.post_fixture("twilio", "sms_stop").status_code == 200  # the provider retries: a replay
+    assert process_pending(env.services) == 0
+    with database.session() as s:
+        assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 0

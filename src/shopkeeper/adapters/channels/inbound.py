@@ -4,9 +4,11 @@ shopper's message through keywords, link codes, choice menus and the conversatio
 
 from __future__ import annotations
 
+import gc
 import logging
 import queue
 import re
+import sys
 import threading
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -23,6 +25,7 @@ from shopkeeper.channels.model import keyword_text, match_keyword
 from shopkeeper.channels.port import Channel, Ignored, Parsed, StatusUpdate, WebhookRequest
 from shopkeeper.kernel import outbox
 from shopkeeper.kernel.clock import utcnow
+from shopkeeper.kernel.db import Database
 from shopkeeper.kernel.inbox import InboundEvent, mark_processed, record_inbound
 
 log = logging.getLogger(__name__)
@@ -69,6 +72,14 @@ def _deserialise(meta: dict[str, Any]) -> Parsed:
     return Ignored(**data)
 
 
+def inbox_db(services: Any) -> Database:
+    """Where channel events are logged: the inbox's own database when the composition root gave it
+    one (SQLite: a second file, so an acknowledgement never queues behind a bot turn's write lock),
+    else the main database (PostgreSQL: row locks, no single writer)."""
+    db = services.extras.get("inbox_db")
+    return db if isinstance(db, Database) else services.db
+
+
 def accept(services: Any, channel: Channel, request: WebhookRequest) -> Accepted:
     """Verify and store; raises InvalidSignature (nothing stored) for forged or unsigned bodies."""
     if not channel.verify(request):
@@ -77,7 +88,7 @@ def accept(services: Any, channel: Channel, request: WebhookRequest) -> Accepted
     result = Accepted()
     body = request.body.decode("utf-8", errors="replace")
     try:
-        with services.db.session() as session:
+        with inbox_db(services).session() as session:
             for item in items:
                 ev = record_inbound(session, _provider(item), _event_id(item), body, _serialise(item))
                 if ev is None:
@@ -92,7 +103,7 @@ def accept(services: Any, channel: Channel, request: WebhookRequest) -> Accepted
 
 
 def _claim(services: Any, event_id: str) -> InboundEvent | None:
-    with services.db.session() as session:
+    with inbox_db(services).session() as session:
         res = session.execute(
             update(InboundEvent)
             .where(InboundEvent.id == event_id, InboundEvent.processed_at.is_(None))
@@ -120,7 +131,7 @@ def process(services: Any, event_ids: list[str]) -> int:
                 handle_message(services, item)
         except Exception as exc:  # keep the event with its error for a human; never lose it silently
             log.exception("channel event %s failed", event_id)
-            with services.db.session() as session:
+            with inbox_db(services).session() as session:
                 row = session.get(InboundEvent, event_id)
                 if row is not None:
                     row.error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -129,7 +140,7 @@ def process(services: Any, event_ids: list[str]) -> int:
 
 def process_pending(services: Any, limit: int = 200) -> int:
     """The sweeper: events stored but never processed (a crash between ack and processing)."""
-    with services.db.session() as session:
+    with inbox_db(services).session() as session:
         ids = list(
             session.scalars(
                 select(InboundEvent.id)
@@ -247,13 +258,33 @@ def handle_message(services: Any, msg: InboundMessage) -> list[Reply]:
     return conversations.receive(services, routed)
 
 
+def _tune_interpreter(switch_interval: float | None, gc_threshold: int | None) -> None:
+    """Bot turns are CPU-bound Python on the pump's threads, in the same process as the webhook
+    acknowledgements. A shorter interpreter-lock switch interval (default 5 ms) lets the ack thread
+    back in sooner at each hand-off; a higher first-generation GC threshold (default 700) makes the
+    collector — which stops every thread, ack included — run far less often during bot turns."""
+    if switch_interval is not None:
+        sys.setswitchinterval(switch_interval)
+    if gc_threshold is not None:
+        gen0, gen1, gen2 = gc.get_threshold()
+        gc.set_threshold(max(gc_threshold, gen0), gen1, gen2)
+
+
 class EventPump:
     """Processes stored events on its own daemon threads, so a webhook's connection is free the
     moment it is acknowledged (a request-scoped background task would hold the keep-alive
     connection until the bot has answered). Lost on a crash? No: the sweeper finds unprocessed rows."""
 
-    def __init__(self, services: Any, threads: int = 1) -> None:
+    def __init__(
+        self,
+        services: Any,
+        threads: int = 1,
+        *,
+        switch_interval: float | None = None,
+        gc_threshold: int | None = None,
+    ) -> None:
         self.services, self.threads = services, threads
+        self.switch_interval, self.gc_threshold = switch_interval, gc_threshold
         self._queue: queue.Queue[list[str]] = queue.Queue()
         self._workers: list[threading.Thread] = []
         self._lock = threading.Lock()
@@ -266,6 +297,7 @@ class EventPump:
         with self._lock:
             if self._workers:
                 return
+            _tune_interpreter(self.switch_interval, self.gc_threshold)
             for i in range(self.threads):
                 t = threading.Thread(target=self._run, name=f"channel-events-{i}", daemon=True)
                 t.start()
