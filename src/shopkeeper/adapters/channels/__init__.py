@@ -118,10 +118,10 @@ def wire(
     if "channel_pump" not in services.extras:
         # one thread on both backends: SQLite has one writer at a time, and a second CPU-bound bot
         # thread only competes for the interpreter lock with the acknowledgements (PostgreSQL, 2 → 1
-        # thread: ack p99 245 → 46 ms at 200/s, processing rate unchanged within noise)
+        # thread: ack p99 245 → 46 ms at 200/s on a loaded machine, processing rate unchanged)
         threads = 1
         # bot turns share this process with the acknowledgements: a 0.2 ms GIL switch interval and
-        # a 50k gen-0 GC threshold cut the SQLite ack p99 215 → 18-50 ms at 200/s (benchmarks/channels.py)
+        # a 50k gen-0 GC threshold cut the SQLite ack p99 215 → 58-89 ms at 200/s (benchmarks/channels.py)
         services.extras["channel_pump"] = EventPump(
             services, threads, switch_interval=0.0002, gc_threshold=50_000
         )
