@@ -252,6 +252,8 @@ def _adjust(d: Dialogue, intent: str) -> str:
     """Entities and context that outweigh the classifier (a bare code, "cheaper" after a list)."""
     if d.entity("discount_code") and intent in ("out_of_scope", "faq", "chitchat"):
         return "apply_discount"
+    if intent in ("out_of_scope", "faq", "chitchat") and _names_goods(d):
+        return "search_products"  # "black hoodie", "travel backpack": a bare product phrase is a search
     has_results = bool(d.state.get("results"))
     pointing = d.entity("ordinal") is not None or d.entity("reference") is not None
     if (
@@ -277,6 +279,16 @@ def _adjust(d: Dialogue, intent: str) -> str:
         if not faq_hit or faq_hit[0][1] < faq.MIN_SCORE * 2:
             return "product_question"
     return intent
+
+
+BARE_PHRASE_MAX_WORDS = 4
+
+
+def _names_goods(d: Dialogue) -> bool:
+    """A short phrase, not a question, that names a category, brand, colour or size."""
+    if d.text.rstrip().endswith(("?", "？", "؟")) or len(d.text.split()) > BARE_PHRASE_MAX_WORDS:
+        return False
+    return any(d.entity(kind) is not None for kind in ("category", "brand", "color", "size"))
 
 
 def _out_of_scope(d: Dialogue) -> None:

@@ -86,3 +86,12 @@ def test_order_status_and_cancel_only_reach_the_shoppers_own_orders(
     with chat_services.db.session() as s:
         assert cart.find_open_cart(s, session["customer_id"]) is None or True
     assert parts(say("where is my order?"), "order_summary")[0]["status"] == "cancelled"
+
+
+def test_a_bare_product_phrase_is_a_search_even_when_the_classifier_is_unsure(shopper: Any) -> None:
+    # "red dress" on its own is out of scope for the intent model; its colour and category say search
+    _, say = shopper
+    turn = say("red dress")
+    cards = [c for r in turn["replies"] for p in r["parts"] if p["type"] == "carousel" for c in p["cards"]]
+    assert cards, turn
+    assert all("dress" in c["title"].lower() or "sukienka" in c["title"].lower() for c in cards)
