@@ -3,6 +3,7 @@ is claimed once. Values are normalised (Money, ints, ISO codes, canonical Englis
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -237,11 +238,12 @@ def _lexicon(ex: Extraction, vocabulary: Any) -> None:
                 one = re.match(r"\s*(one|ones)\b", ex.text[m.end() :])
                 if one and re.search(r"\bthe\s*$", ex.text[: m.start()]):
                     ex.found.append(Found("reference", color, m.start(), m.end() + one.end()))
-    allowed = None
+    merchant: dict[str, str] | None = None
     if vocabulary is not None and getattr(vocabulary, "categories", None):
-        allowed = {str(c).lower() for c in vocabulary.categories}
-    for regex, category in matcher.categories:
-        if allowed is not None and category.lower() not in allowed:
+        merchant = _merchant_categories(tuple(str(c) for c in vocabulary.categories))
+    for regex, lexicon_category in matcher.categories:
+        category = lexicon_category if merchant is None else merchant.get(lexicon_category.lower(), "")
+        if not category:
             continue
         for m in regex.finditer(ex.text):
             word = m.group()
@@ -315,3 +317,25 @@ def _gazetteer(ex: Extraction, vocabulary: Any) -> None:
     for hit in gazetteer.find(ex.text, ("brand", "category", "color")):
         if ex.free(hit.start, hit.end):
             ex.claim(hit.type, hit.value.lower() if hit.type == "color" else hit.value, hit.start, hit.end)
+
+
+def _category_words(name: str) -> set[str]:
+    return {w for w in re.split(r"[^\w]+", name.lower()) if len(w) > 2}
+
+
+@functools.lru_cache(maxsize=32)
+def _merchant_categories(categories: tuple[str, ...]) -> dict[str, str]:
+    """The built-in multilingual category words, mapped onto the merchant's own category names:
+    exact names first, else the merchant category sharing a word ("Bags & Backpacks" -> "Bags")."""
+    out: dict[str, str] = {}
+    lowered = {c.lower(): c for c in categories}
+    for lex in lexicon.CATEGORIES:
+        if lex.lower() in lowered:
+            out[lex.lower()] = lowered[lex.lower()]
+            continue
+        words = _category_words(lex)
+        for name in categories:
+            if words & _category_words(name):
+                out[lex.lower()] = name
+                break
+    return out

@@ -219,3 +219,15 @@ def test_a_size_or_price_number_is_not_a_quantity() -> None:
 def test_dates_only_when_clearly_a_date() -> None:
     assert one("can it arrive tomorrow?", "date").value is not None
     assert [e for e in extract("is it waterproof", "en", LANGS) if e.type == "date"] == []
+
+
+def test_built_in_category_words_map_onto_the_merchants_own_category_names() -> None:
+    from types import SimpleNamespace
+
+    from shopkeeper.bots.nlu import NLU
+
+    vocab = SimpleNamespace(brands=[], categories=["Bags", "Shoes"], colors=[], sizes=[])
+    u = NLU.default().parse("travel backpack", languages=["en"], vocabulary=vocab)
+    assert [e.value for e in u.all("category")] == ["Bags"]
+    polish = NLU.default().parse("plecak na laptopa", languages=["pl"], vocabulary=vocab)
+    assert [e.value for e in polish.all("category")] == ["Bags"]
