@@ -13,9 +13,9 @@ import typer
 from shopkeeper.settings import Settings
 
 app = typer.Typer(help="Shopkeeper — conversational commerce.", no_args_is_help=True)
-log = logging.getLogger("shopkeeper")
 
-# (module, name, mount at top level?) — top-level modules contribute their commands directly.
+# (module, group name); a group without a name contributes its commands at the top level.
+# Imported by name so `shopkeeper --help` loads no domain code.
 COMMAND_GROUPS = (
     ("shopkeeper.commands.catalog", None),
     ("shopkeeper.commands.chat", None),
@@ -29,11 +29,7 @@ COMMAND_GROUPS = (
 
 def _mount_groups() -> None:
     for module, name in COMMAND_GROUPS:
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError:
-            continue
-        sub: typer.Typer = mod.app
+        sub: typer.Typer = importlib.import_module(module).app
         if name:
             app.add_typer(sub, name=name)
         else:

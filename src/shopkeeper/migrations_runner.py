@@ -36,7 +36,4 @@ def alembic_config(db: Database) -> Config:
 
 
 def upgrade_to_head(db: Database) -> None:
-    if not (MIGRATIONS_DIR / "versions").exists() or not any((MIGRATIONS_DIR / "versions").glob("*.py")):
-        db.create_all()  # before the first migration is cut
-        return
     command.upgrade(alembic_config(db), "head")

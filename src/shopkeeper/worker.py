@@ -25,7 +25,6 @@ class BackgroundWorker:
         self.services = services
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._periodic: list[tuple[float, float, object]] = []
 
     def tick(self) -> int:
         """One pass: deliver what is due. Returns how many messages were attempted."""

@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Index, String, Text, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from shopkeeper.kernel.clock import new_id, utcnow
@@ -172,7 +171,6 @@ __all__ = [
     "PENDING",
     "SENDING",
     "SENT",
-    "IntegrityError",
     "OutboxMessage",
     "SendResult",
     "Sender",

@@ -4,7 +4,6 @@ background outbox loop for the single-process mode."""
 from __future__ import annotations
 
 import importlib
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,8 +14,6 @@ from shopkeeper import __version__
 from shopkeeper.bootstrap import Services, build_services
 from shopkeeper.web.errors import install_error_handlers
 from shopkeeper.web.templating import STATIC_DIR
-
-log = logging.getLogger(__name__)
 
 ROUTER_MODULES = (
     "shopkeeper.web.api.catalog",
@@ -57,12 +54,7 @@ def create_app(services: Services | None = None, *, run_worker: bool = True) -> 
     app.state.services = services
     install_error_handlers(app)
     for module in ROUTER_MODULES:
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            log.warning("router %s not mounted: %s", module, exc)
-            continue
-        app.include_router(mod.router)
+        app.include_router(importlib.import_module(module).router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.get("/healthz", include_in_schema=False)
