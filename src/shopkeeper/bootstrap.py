@@ -45,7 +45,7 @@ def build_services(
 
 
 def migrate(db: Database) -> None:
-    """Bring the schema to head (Alembic when migrations exist, else create_all)."""
+    """Bring the schema to head with the Alembic migrations."""
     import shopkeeper.models  # noqa: F401  (registers every table)
     from shopkeeper.migrations_runner import upgrade_to_head
 
