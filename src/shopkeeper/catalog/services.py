@@ -228,6 +228,32 @@ def get_product(session: Session, product_id: str) -> ProductView:
         .scalars()
         .all()
     )
+    return _product_view(p, list(variants), list(reviews))
+
+
+def get_products(session: Session, product_ids: Sequence[str]) -> list[ProductView]:
+    """Several products in the given order with three queries in all (a page of search results
+    would otherwise cost three per card); unknown ids are skipped."""
+    ids = list(dict.fromkeys(product_ids))
+    if not ids:
+        return []
+    products = {p.id: p for p in session.execute(select(Product).where(Product.id.in_(ids))).scalars()}
+    variants: dict[str, list[Variant]] = {}
+    for v in session.execute(
+        select(Variant).where(Variant.product_id.in_(ids)).order_by(Variant.product_id, Variant.position)
+    ).scalars():
+        variants.setdefault(v.product_id, []).append(v)
+    reviews: dict[str, list[Review]] = {}
+    for r in session.execute(
+        select(Review).where(Review.product_id.in_(ids)).order_by(Review.created_at, Review.id)
+    ).scalars():
+        reviews.setdefault(r.product_id, []).append(r)
+    return [
+        _product_view(products[i], variants.get(i, []), reviews.get(i, [])) for i in ids if i in products
+    ]
+
+
+def _product_view(p: Product, variants: list[Variant], reviews: list[Review]) -> ProductView:
     return ProductView(
         id=p.id,
         handle=p.handle,

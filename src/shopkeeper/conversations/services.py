@@ -7,9 +7,12 @@ from __future__ import annotations
 import copy
 import threading
 from contextlib import AbstractContextManager, nullcontext
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
@@ -340,9 +343,6 @@ def _receive_in_transaction(
     services: Any, inbound: InboundMessage, key: str, ahead: Any, delivered: bool
 ) -> Turn:
     with services.db.session() as session:
-        replayed = _replay(session, key)
-        if replayed is not None:
-            return replayed
         customer = customers.resolve_customer(
             session, inbound.channel, inbound.sender_id, inbound.profile_name
         )
@@ -355,9 +355,36 @@ def _receive_in_transaction(
             inbound.locale_hint or customer.language,
         )
         now = utcnow()
-        row = MessageRow(
-            id=new_id("msg"),
-            conversation_id=conv.id,
+        message_id = _store_inbound(session, conv.id, inbound, key, now)
+        if message_id is None:  # seen before (a retry, or the same message racing in elsewhere)
+            replayed = _replay(session, key)
+            if replayed is None:
+                raise RuntimeError(f"inbound {key} conflicted but is not stored")
+            return replayed
+        conv.last_inbound_at = conv.updated_at = now
+        record_event(session, MessageStored(conv.id, message_id, "in", "shopper"))
+        replies: list[Reply] = []
+        if bot_may_reply(conv.owner):
+            replies = _run_bot(services, session, conv, customer, inbound, ahead)
+        status = "sent" if inbound.channel in SYNCHRONOUS_CHANNELS else "queued"
+        ids = [_store_reply(session, conv, r, message_id, status, delivered=delivered).id for r in replies]
+        return Turn(conv.id, conv.owner, replies, ids)
+
+
+def _store_inbound(
+    session: Session, conversation_id: str, inbound: InboundMessage, key: str, now: datetime
+) -> str | None:
+    """The shopper's message stored once: one INSERT … ON CONFLICT DO NOTHING on its key (no
+    read first, no savepoint), so a retry costs nothing extra and a race cannot store it twice.
+    None when the key was already stored."""
+    session.flush()  # a thread opened in this transaction must exist before its message
+    message_id = new_id("msg")
+    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
+    stored = session.execute(
+        insert(MessageRow)
+        .values(
+            id=message_id,
+            conversation_id=conversation_id,
             direction="in",
             sender="shopper",
             agent_id=None,
@@ -371,22 +398,10 @@ def _receive_in_transaction(
             status_at=now,
             created_at=now,
         )
-        try:
-            with session.begin_nested():
-                session.add(row)
-        except IntegrityError:  # the same message raced in on another worker
-            raced = _replay(session, key)
-            if raced is None:
-                raise
-            return raced
-        conv.last_inbound_at = conv.updated_at = now
-        record_event(session, MessageStored(conv.id, row.id, "in", "shopper"))
-        replies: list[Reply] = []
-        if bot_may_reply(conv.owner):
-            replies = _run_bot(services, session, conv, customer, inbound, ahead)
-        status = "sent" if inbound.channel in SYNCHRONOUS_CHANNELS else "queued"
-        ids = [_store_reply(session, conv, r, row.id, status, delivered=delivered).id for r in replies]
-        return Turn(conv.id, conv.owner, replies, ids)
+        .on_conflict_do_nothing(index_elements=[MessageRow.inbound_key])
+        .returning(MessageRow.id)
+    ).scalar()
+    return message_id if stored is not None else None
 
 
 def _run_bot(

@@ -3,7 +3,7 @@ contact details, addresses, consent history and activity, and merge profiles pro
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -45,13 +45,24 @@ def resolve_customer(
     if identity is None:
         identity = _create_identity(session, channel, external_id, profile_name, language, now)
     row = _survivor(session, identity.customer_id)
-    identity.last_seen_at = now
-    row.last_seen_at = now
+    # "seen" to the minute: a chat sends many messages a minute, and two UPDATEs on each of
+    # them would be most of a turn's writes
+    if _stale(identity.last_seen_at, now):
+        identity.last_seen_at = now
+    if _stale(row.last_seen_at, now):
+        row.last_seen_at = now
     if profile_name and not row.name:
         row.name = profile_name.strip()[:200] or None
     if language:
         row.language = language  # the language they last wrote in is their preference now
     return _customer(row)
+
+
+SEEN_RESOLUTION = timedelta(seconds=60)
+
+
+def _stale(seen: datetime | None, now: datetime) -> bool:
+    return seen is None or now - seen >= SEEN_RESOLUTION
 
 
 def _create_identity(

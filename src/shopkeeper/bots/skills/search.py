@@ -162,7 +162,8 @@ def _colors(view: Any) -> list[str]:
 def run(d: Dialogue, query: str, filters: dict[str, Any], offset: int, notes: list[str]) -> None:
     # a search planned before the transaction opened (engine.understand_ahead) is used as is
     result = d.prefetched.pop(plan_key(d, query, filters, offset), None) or execute(d, query, filters, offset)
-    views = [catalog.localized(catalog.get_product(d.session, h.product_id), d.lang) for h in result.hits]
+    found = catalog.get_products(d.session, [h.product_id for h in result.hits])
+    views = [catalog.localized(v, d.lang) for v in found]
     stock = inventory.available(d.session, [v.id for view in views for v in view.variants]) if views else {}
     items = [
         Item(

@@ -23,6 +23,7 @@ WebSocket `GET /api/v1/chat/ws?token=<token>`
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any, Literal
 
@@ -125,17 +126,30 @@ def _visitor(services: Services, customer_id: str) -> str:
         return customer_id
 
 
+VISITOR_CACHE_SIZE = 50_000
+
+
 def _known_visitor(services: Services, customer_id: str) -> str | None:
     """The visitor id of an existing web chat, read without taking SQLite's one write lock (every
-    message asks; only the first one of a shopper known from another channel has to write)."""
+    message asks; only the first one of a shopper known from another channel has to write). A web
+    chat's visitor id never changes, so it is remembered in-process after the first read."""
+    cache: OrderedDict[str, str] = services.extras.setdefault("webchat_visitors", OrderedDict())
+    known = cache.get(customer_id)
+    if known is not None:
+        return known
     with services.db.engine.connect() as conn:
         conn.info["write"] = False  # a plain BEGIN on SQLite (see kernel.db)
         try:
             with Session(bind=conn) as session:
                 conv = conversations.find_conversation(session, customer_id, CHANNEL)
-                return conv.external_id if conv is not None else None
         finally:
             conn.info.pop("write", None)
+    if conv is None:
+        return None
+    cache[customer_id] = conv.external_id
+    if len(cache) > VISITOR_CACHE_SIZE:
+        cache.popitem(last=False)
+    return conv.external_id
 
 
 def _inbound(visitor: str, body: MessageIn) -> InboundMessage:
