@@ -10,7 +10,7 @@ from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
-from shopkeeper import handoff
+from shopkeeper import catalog, handoff
 from shopkeeper.bots.dialogue import Dialogue
 from shopkeeper.bots.model import LANGUAGES, BotContext, BotTurn
 from shopkeeper.bots.references import CHEAPER, PRICIER, mentions
@@ -144,6 +144,13 @@ def respond(
 ) -> BotTurn:
     """The bot's answer to one inbound message (the caller owns the transaction); `understanding`
     may come from `understand_ahead`."""
+    with catalog.remembered_reads(session):  # a turn reads the catalog, it never changes it
+        return _respond(services, session, ctx, inbound, understanding)
+
+
+def _respond(
+    services: Any, session: Session, ctx: BotContext, inbound: InboundMessage, understanding: Any
+) -> BotTurn:
     state = ctx.state
     hint = inbound.locale_hint if inbound.locale_hint in LANGUAGES else None
     language = hint or state.get("lang") or ctx.language or services.settings.default_language

@@ -34,6 +34,7 @@ from shopkeeper.catalog.services import (
     get_products,
     get_variant,
     localized,
+    remembered_reads,
     vocabulary,
 )
 
@@ -70,6 +71,7 @@ __all__ = [
     "import_file",
     "import_records",
     "localized",
+    "remembered_reads",
     "set_synonyms",
     "synonyms_of",
     "vocabulary",

@@ -3,9 +3,10 @@ transaction), read them as views, and list the vocabulary NLU gazetteers need.""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from sqlalchemy import delete, func, insert, select, update
@@ -212,7 +213,35 @@ def _variant_view(v: Variant, product_title: str = "") -> VariantView:
     )
 
 
+READ_MEMO = "catalog_read_memo"
+
+
+@contextmanager
+def remembered_reads(session: Session) -> Iterator[None]:
+    """Inside the block a product or variant read twice is read once: one chat turn shows the same
+    product in its reply, its cross-sell and its cart. Only for blocks that do not change the
+    catalog (stock is never remembered: it is not part of these views)."""
+    if READ_MEMO in session.info:
+        yield
+        return
+    session.info[READ_MEMO] = {}
+    try:
+        yield
+    finally:
+        session.info.pop(READ_MEMO, None)
+
+
 def get_product(session: Session, product_id: str) -> ProductView:
+    memo: dict[Any, Any] | None = session.info.get(READ_MEMO)
+    if memo is not None and ("p", product_id) in memo:
+        return cast(ProductView, memo["p", product_id])
+    view = _load_product(session, product_id)
+    if memo is not None:
+        memo["p", product_id] = view
+    return view
+
+
+def _load_product(session: Session, product_id: str) -> ProductView:
     p = session.get(Product, product_id)
     if p is None:
         raise ProductNotFound(product_id)
@@ -235,6 +264,9 @@ def get_products(session: Session, product_ids: Sequence[str]) -> list[ProductVi
     """Several products in the given order with three queries in all (a page of search results
     would otherwise cost three per card); unknown ids are skipped."""
     ids = list(dict.fromkeys(product_ids))
+    memo: dict[Any, Any] | None = session.info.get(READ_MEMO)
+    if memo is not None and all(("p", i) in memo for i in ids):
+        return [memo["p", i] for i in ids]
     if not ids:
         return []
     products = {p.id: p for p in session.execute(select(Product).where(Product.id.in_(ids))).scalars()}
@@ -248,9 +280,12 @@ def get_products(session: Session, product_ids: Sequence[str]) -> list[ProductVi
         select(Review).where(Review.product_id.in_(ids)).order_by(Review.created_at, Review.id)
     ).scalars():
         reviews.setdefault(r.product_id, []).append(r)
-    return [
+    views = [
         _product_view(products[i], variants.get(i, []), reviews.get(i, [])) for i in ids if i in products
     ]
+    if memo is not None:
+        memo.update({("p", v.id): v for v in views})
+    return views
 
 
 def _product_view(p: Product, variants: list[Variant], reviews: list[Review]) -> ProductView:
@@ -278,6 +313,16 @@ def find_product_by_handle(session: Session, handle: str) -> ProductView | None:
 
 
 def get_variant(session: Session, variant_id: str) -> VariantView:
+    memo: dict[Any, Any] | None = session.info.get(READ_MEMO)
+    if memo is not None and ("v", variant_id) in memo:
+        return cast(VariantView, memo["v", variant_id])
+    view = _load_variant(session, variant_id)
+    if memo is not None:
+        memo["v", variant_id] = view
+    return view
+
+
+def _load_variant(session: Session, variant_id: str) -> VariantView:
     row = session.execute(
         select(Variant, Product.title)
         .join(Product, Product.id == Variant.product_id)

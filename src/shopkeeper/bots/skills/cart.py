@@ -63,7 +63,8 @@ def add_variant(d: Dialogue, variant_id: str, quantity: int = 1) -> None:
 def _cross_sell(d: Dialogue, product_id: str, view: Any) -> None:
     in_cart = [ln.product_id for ln in view.lines]
     ids = d.recommended("for_cart", in_cart, limit=3) or d.recommended("also_bought", product_id, limit=3)
-    views = [v for v in (product.view_of(d, i) for i in ids if i not in in_cart) if v is not None][:2]
+    found = catalog.get_products(d.session, [i for i in ids if i not in in_cart])  # one read for all
+    views = [catalog.localized(v, d.lang) for v in found][:2]
     if views:
         stock = inventory.available(d.session, [v.id for pv in views for v in pv.variants])
         d.say("cart_cross_sell")
