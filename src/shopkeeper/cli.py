@@ -82,24 +82,39 @@ def serve(
     host: str = typer.Option("127.0.0.1"),
     port: int = typer.Option(8000),
     database_url: str = typer.Option("", help="Database URL (default: SQLite under the data dir)."),
+    worker: bool = typer.Option(
+        True,
+        "--worker/--no-worker",
+        help="Process stored webhook events and deliver the outbox in this process (one-process "
+        "setup), or only acknowledge and leave that to `shopkeeper worker` (production).",
+    ),
 ) -> None:
-    """Run the web app (with the in-process worker) on the configured database, without demo data."""
+    """Run the web app on the configured database, without demo data."""
+    import gc
+
     import uvicorn
 
     from shopkeeper.bootstrap import build_services
     from shopkeeper.web.app import create_app
 
     services = build_services(_settings(None, database_url), warm=True)
-    uvicorn.run(create_app(services), host=host, port=port, log_level="info")
+    if not worker:
+        services.extras["channel_processing"] = "worker"  # acknowledge only; the worker polls the inbox
+    gc.freeze()  # models and catalog live as long as the process: keep them out of every GC pass
+    uvicorn.run(create_app(services, run_worker=worker), host=host, port=port, log_level="info")
 
 
 @app.command()
 def worker(database_url: str = typer.Option("", help="Database URL.")) -> None:
-    """Run outbox delivery and housekeeping in this process (scale-out mode)."""
+    """Process the stored webhook events (bot turns) and deliver the outbox in this process; run
+    it next to `shopkeeper serve --no-worker` (several workers may run on one database)."""
+    import gc
+
     from shopkeeper.bootstrap import build_services
     from shopkeeper.worker import BackgroundWorker
 
-    services = build_services(_settings(None, database_url))
+    services = build_services(_settings(None, database_url), warm=True)  # NLU loaded before a turn
+    gc.freeze()
     BackgroundWorker(services).run()
 
 

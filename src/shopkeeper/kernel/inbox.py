@@ -1,5 +1,6 @@
 """The inbound webhook log: every verified provider event is stored once, keyed on the provider's
-own id, before it is processed — so retries and duplicates change nothing.
+own id, before it is processed — so retries and duplicates change nothing. A processor leases an
+event (`claimed_until`, `attempts`) while it works on it; `processed_at` says it is done.
 """
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, Text, UniqueConstraint, select
+from sqlalchemy import Index, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from shopkeeper.kernel.clock import new_id, utcnow
@@ -16,7 +17,10 @@ from shopkeeper.kernel.db import Base
 
 class InboundEvent(Base):
     __tablename__ = "inbound_events"
-    __table_args__ = (UniqueConstraint("provider", "event_id", name="uq_inbound_provider_event"),)
+    __table_args__ = (
+        UniqueConstraint("provider", "event_id", name="uq_inbound_provider_event"),
+        Index("ix_inbound_events_pending", "processed_at", "received_at"),  # what is left to process
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     provider: Mapped[str] = mapped_column(String(40))
@@ -26,6 +30,9 @@ class InboundEvent(Base):
     received_at: Mapped[datetime]
     processed_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
+    # a processor's lease: another one may take the event over only once it has run out (a crash)
+    claimed_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 def record_inbound(

@@ -47,8 +47,9 @@ async def _receive(request: Request, name: str, background: BackgroundTasks) -> 
         raise HTTPException(403, {"code": "invalid_signature", "message": "signature check failed"}) from exc
     except ValueError as exc:  # verified but not JSON / not the provider's shape
         raise HTTPException(400, {"code": "invalid_payload", "message": str(exc)[:200]}) from exc
-    # "pump" (default): the adapters' event threads; "background": after the response, on this
-    # connection (tests: deterministic); "worker": left to the sweeper (scale-out, ack benchmarks)
+    # "pump" (default, one-process setups): the adapters' event thread in this process;
+    # "background": after the response, on this connection (tests: deterministic); "worker": left to
+    # `shopkeeper worker`, which polls the stored events (production: `serve --no-worker` + worker)
     mode = services.extras.get("channel_processing", "pump")
     pump = services.extras.get("channel_pump")
     if accepted.event_ids and mode == "pump" and pump is not None:

@@ -3,6 +3,7 @@ channel configured with the fixtures' secrets, outbound HTTP captured by the fak
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from shopkeeper.kernel.outbox import deliver_due
 from shopkeeper.settings import Settings
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+DEMO_CATALOG = Path(__file__).resolve().parents[3] / "src" / "shopkeeper" / "demo" / "catalog.jsonl"
 PUBLIC = "https://shop.example.com"
 
 
@@ -83,3 +85,35 @@ def make_env(database: Database, *, app: FastAPI | None = None, process: bool = 
         app.include_router(router)
     app.state.services = services
     return ChannelEnv(services, fake, TestClient(app, base_url=PUBLIC))
+
+
+def build_deployment_services(
+    database_url: str, data_dir: Path, *, migrate: bool
+) -> tuple[Services, FakeProviders]:
+    """Services as `shopkeeper serve` / `shopkeeper worker` build them on one database, with every
+    channel configured and outbound HTTP captured (provider rate limits off: tested on their own)."""
+    from shopkeeper.adapters.channels.outbound import RatePolicy
+    from shopkeeper.bootstrap import build_services
+
+    settings = Settings(database_url=database_url, data_dir=data_dir, base_url=PUBLIC)
+    services = build_services(settings, create_schema=migrate)
+    if migrate:  # the web process sets the shop up: a few demo products (and their search index)
+        from shopkeeper import catalog
+
+        with DEMO_CATALOG.open(encoding="utf-8") as f:
+            records = [json.loads(line) for line in itertools.islice(f, 20)]
+        with services.db.session() as session:
+            catalog.import_records(session, records)
+    fake = FakeProviders()
+    names = ("whatsapp", "messenger", "instagram", "telegram", "sms", "twilio_whatsapp")
+    services.extras["channel_rate_policies"] = {n: RatePolicy(0.001, 1000, 0.001, 1000) for n in names}
+    wire(services, transport=fake.transport, channel_settings=channel_settings())
+    return services, fake
+
+
+def run_worker_process(database_url: str, data_dir: str) -> None:
+    """The body of a real worker process (spawned by a test): the `shopkeeper worker` loop."""
+    from shopkeeper.worker import BackgroundWorker
+
+    services, _fake = build_deployment_services(database_url, Path(data_dir), migrate=False)
+    BackgroundWorker(services).run()

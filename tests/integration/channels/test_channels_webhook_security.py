@@ -7,7 +7,7 @@ import pytest
 from channel_env import FIXTURES, ChannelEnv, make_env
 from sqlalchemy import func, select
 
-from shopkeeper.adapters.channels import inbox_db, process_pending
+from shopkeeper.adapters.channels import inbox_db
 from shopkeeper.kernel.db import Database
 from shopkeeper.kernel.inbox import InboundEvent
 from shopkeeper.kernel.outbox import OutboxMessage
@@ -117,17 +117,3 @@ def test_on_sqlite_the_webhook_log_has_its_own_file_and_acks_never_wait_for_a_bo
     assert stored(env) == 1
     with database.session() as s:
         assert s.scalar(select(func.count()).select_from(InboundEvent)) == 0
-
-
-def test_an_event_claimed_before_a_crash_is_never_answered_twice(database: Database) -> None:
-    env = make_env(database)
-    assert env.post_fixture("twilio", "sms_stop").status_code == 200
-    with inbox_db(env.services).session() as s:  # claimed, then the process died mid-turn
-        event = s.scalar(select(InboundEvent).where(InboundEvent.provider == "channel.sms"))
-        assert event is not None
-        event.processed_at = event.received_at
-    assert process_pending(env.services) == 0
-    assert env.post_fixture("twilio", "sms_stop").status_code == 200  # the provider retries: a replay
-    assert process_pending(env.services) == 0
-    with database.session() as s:
-        assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 0

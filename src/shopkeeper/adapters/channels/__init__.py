@@ -1,6 +1,6 @@
 """Messaging channel adapters (WhatsApp Cloud API, Messenger, Instagram, Telegram, Twilio) and their
 wiring: `build_channels` makes the configured adapters, `build_senders` their outbox senders, and
-`wire` registers both plus the sweeper that processes stored-but-unprocessed webhook events."""
+`wire` registers both plus the worker's poller that processes the stored webhook events."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
-from sqlalchemy import make_url
+from sqlalchemy import inspect, make_url
 
 from shopkeeper.adapters.channels.inbound import (
     EventPump,
     accept,
+    claim,
     handle_message,
     inbox_db,
     process,
@@ -108,7 +109,8 @@ def wire(
     transport: httpx2.BaseTransport | None = None,
     channel_settings: ChannelSettings | None = None,
 ) -> None:
-    """Composition-root hook: adapters in `services.extras["channels"]`, their senders, the sweeper."""
+    """Composition-root hook: adapters in `services.extras["channels"]`, their senders, the worker's
+    poller for stored events and the in-process event pump (used when the web process processes)."""
     cfg = channel_settings or services.extras.get("channel_settings") or ChannelSettings()
     services.extras["channel_settings"] = cfg
     services.extras["channels"] = build_channels(cfg, services.settings.base_url, transport=transport)
@@ -125,9 +127,9 @@ def wire(
         services.extras["channel_pump"] = EventPump(
             services, threads, switch_interval=0.0002, gc_threshold=50_000
         )
-    periodic = services.extras.setdefault("periodic", [])
-    if process_pending_job not in periodic:
-        periodic.append(process_pending_job)
+    pollers = services.extras.setdefault("pollers", [])
+    if process_pending_job not in pollers:
+        pollers.append(process_pending_job)
 
 
 def inbox_url(main_url: str) -> str | None:
@@ -149,12 +151,27 @@ def build_inbox_db(db: Database) -> Database:
     if url is None:
         return db
     inbox = Database(url, bus=db.bus)
-    InboundEvent.__table__.create(inbox.engine, checkfirst=True)  # type: ignore[attr-defined]
+    _ensure_inbox_schema(inbox)
     return inbox
 
 
-def process_pending_job(services: Any) -> None:
-    process_pending(services)
+def _ensure_inbox_schema(inbox: Database) -> None:
+    """The inbox file is not Alembic-managed: create its table, and bring a file made before the
+    processing leases up to date (SQLite adds nullable/defaulted columns in place)."""
+    table = InboundEvent.__table__
+    table.create(inbox.engine, checkfirst=True)  # type: ignore[attr-defined]
+    have = {c["name"] for c in inspect(inbox.engine).get_columns("inbound_events")}
+    with inbox.engine.begin() as conn:
+        if "claimed_until" not in have:
+            conn.exec_driver_sql("ALTER TABLE inbound_events ADD COLUMN claimed_until DATETIME")
+        if "attempts" not in have:
+            conn.exec_driver_sql("ALTER TABLE inbound_events ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0")
+    for index in table.indexes:  # type: ignore[attr-defined]
+        index.create(inbox.engine, checkfirst=True)
+
+
+def process_pending_job(services: Any) -> int:
+    return process_pending(services)
 
 
 __all__ = [
@@ -169,6 +186,7 @@ __all__ = [
     "accept",
     "build_channels",
     "build_senders",
+    "claim",
     "handle_message",
     "inbox_db",
     "process",

@@ -11,11 +11,12 @@ import re
 import sys
 import threading
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from shopkeeper import customers
 from shopkeeper.channels import services as ch
@@ -24,14 +25,18 @@ from shopkeeper.channels.messages import InboundMessage, Reply
 from shopkeeper.channels.model import keyword_text, match_keyword
 from shopkeeper.channels.port import Channel, Ignored, Parsed, StatusUpdate, WebhookRequest
 from shopkeeper.kernel import outbox
-from shopkeeper.kernel.clock import utcnow
+from shopkeeper.kernel.clock import new_id, utcnow
 from shopkeeper.kernel.db import Database
-from shopkeeper.kernel.inbox import InboundEvent, mark_processed, record_inbound
+from shopkeeper.kernel.inbox import InboundEvent
 
 log = logging.getLogger(__name__)
 
 PHONE_CHANNELS = {"whatsapp", "sms", "twilio_whatsapp"}  # the sender id is a verified phone number
 LINK_RE = re.compile(r"^\s*(?:/link|link)(?:\s+(\d{6}))?\s*$", re.IGNORECASE)
+BATCH = 20  # events leased at once: one claim write and one finish write per batch, not per event
+LEASE = timedelta(minutes=2)  # far above a batch of turns; only a dead processor's events wait this long
+RETRY_DELAY = timedelta(seconds=30)  # an event whose processing raised is tried again after this
+MAX_ATTEMPTS = 3
 
 
 @dataclass
@@ -85,71 +90,166 @@ def accept(services: Any, channel: Channel, request: WebhookRequest) -> Accepted
     if not channel.verify(request):
         raise InvalidSignature(f"{channel.name}: signature check failed")
     items = channel.parse(request)
-    result = Accepted()
     body = request.body.decode("utf-8", errors="replace")
-    try:
-        with inbox_db(services).session() as session:
-            for item in items:
-                ev = record_inbound(session, _provider(item), _event_id(item), body, _serialise(item))
-                if ev is None:
-                    result.replays += 1
-                elif isinstance(item, Ignored):
-                    mark_processed(session, ev)
-                else:
-                    result.event_ids.append(ev.id)
-    except IntegrityError:  # a concurrent delivery of the same events won the race: this one is a replay
-        return Accepted(replays=len(items))
+    now = utcnow()
+    rows = [
+        {
+            "id": new_id("evt"),
+            "provider": _provider(item),
+            "event_id": _event_id(item),
+            "body": body,
+            "meta": _serialise(item),
+            "received_at": now,
+            "processed_at": now if isinstance(item, Ignored) else None,  # nothing to do for these
+            "attempts": 0,
+        }
+        for item in items
+    ]
+    new = _store(inbox_db(services), rows)
+    result = Accepted(replays=len(rows) - len(new))
+    result.event_ids = [str(r["id"]) for r in rows if r["id"] in new and r["processed_at"] is None]
     return result
 
 
-def _claim(services: Any, event_id: str) -> InboundEvent | None:
-    with inbox_db(services).session() as session:
-        res = session.execute(
-            update(InboundEvent)
-            .where(InboundEvent.id == event_id, InboundEvent.processed_at.is_(None))
-            .values(processed_at=utcnow())
-        )
-        if not getattr(res, "rowcount", 0):
-            return None  # someone else (the request's background task or the sweeper) has it
-        return session.get(InboundEvent, event_id)
+def _store(db: Database, rows: list[dict[str, Any]]) -> set[str]:
+    """The acknowledgement's only write: one short transaction of INSERT … ON CONFLICT DO NOTHING on
+    the provider's id (no ORM unit of work, no SELECT first); returns the ids that were new — the
+    others are replays, including a concurrent duplicate delivery of the same event."""
+    if not rows:
+        return set()
+    insert = sqlite_insert if db.dialect == "sqlite" else pg_insert
+    stmt = (
+        insert(InboundEvent)
+        .on_conflict_do_nothing(index_elements=["provider", "event_id"])
+        .returning(InboundEvent.id)
+    )
+    new: set[str] = set()
+    with db.engine.begin() as conn:
+        for row in rows:
+            stored = conn.execute(stmt, row).scalar()
+            if stored is not None:
+                new.add(stored)
+    return new
 
 
-def process(services: Any, event_ids: list[str]) -> int:
-    """Process stored events, each at most once; returns how many this call claimed (a failure
-    stays on its event row with the error, for a human to look at)."""
-    done = 0
-    for event_id in event_ids:
-        ev = _claim(services, event_id)
-        if ev is None:
-            continue
-        done += 1
+def _claimable(now: datetime) -> Any:
+    """Stored channel events nobody is working on: never claimed, or their lease has run out (the
+    processor crashed or was killed mid-turn)."""
+    return and_(
+        InboundEvent.provider.like("channel.%"),
+        InboundEvent.processed_at.is_(None),
+        or_(InboundEvent.claimed_until.is_(None), InboundEvent.claimed_until <= now),
+    )
+
+
+def _any_claimable(db: Database, event_ids: list[str] | None, now: datetime) -> bool:
+    """A look without the write lock (a plain BEGIN on SQLite): an idle worker's polls, and a pump
+    whose events the worker took first, then never queue in front of an acknowledgement."""
+    with db.engine.connect() as conn:
+        conn.info["write"] = False
         try:
-            item = _deserialise(ev.meta)
-            if isinstance(item, StatusUpdate):
-                apply_status(services, item)
-            elif isinstance(item, InboundMessage):
-                handle_message(services, item)
-        except Exception as exc:  # keep the event with its error for a human; never lose it silently
-            log.exception("channel event %s failed", event_id)
-            with inbox_db(services).session() as session:
-                row = session.get(InboundEvent, event_id)
-                if row is not None:
-                    row.error = f"{type(exc).__name__}: {exc}"[:2000]
-    return done
+            q = select(InboundEvent.id).where(_claimable(now))
+            if event_ids is not None:
+                q = q.where(InboundEvent.id.in_(event_ids))
+            return conn.execute(q.limit(1)).first() is not None
+        finally:
+            conn.info.pop("write", None)
 
 
-def process_pending(services: Any, limit: int = 200) -> int:
-    """The sweeper: events stored but never processed (a crash between ack and processing)."""
-    with inbox_db(services).session() as session:
-        ids = list(
-            session.scalars(
-                select(InboundEvent.id)
-                .where(InboundEvent.provider.like("channel.%"), InboundEvent.processed_at.is_(None))
-                .order_by(InboundEvent.received_at)
-                .limit(limit)
+def _claim_rows(services: Any, event_ids: list[str] | None, limit: int) -> list[Any]:
+    db, now = inbox_db(services), utcnow()
+    if event_ids is not None:
+        limit = max(limit, len(event_ids))
+    if not _any_claimable(db, event_ids, now):
+        return []
+    with db.session() as session:
+        q = select(InboundEvent.id, InboundEvent.attempts, InboundEvent.meta).where(_claimable(now))
+        if event_ids is not None:
+            q = q.where(InboundEvent.id.in_(event_ids))
+        q = q.order_by(InboundEvent.received_at).limit(limit)
+        if db.dialect == "postgresql":
+            q = q.with_for_update(skip_locked=True)
+        rows = session.execute(q).all()
+        dead = [r.id for r in rows if r.attempts >= MAX_ATTEMPTS]
+        live = [r for r in rows if r.attempts < MAX_ATTEMPTS]
+        if dead:  # taken MAX_ATTEMPTS times and never finished: it kills its processor; a human looks
+            session.execute(
+                update(InboundEvent)
+                .where(InboundEvent.id.in_(dead))
+                .values(processed_at=now, claimed_until=None, error=f"gave up after {MAX_ATTEMPTS} attempts")
             )
-        )
-    return process(services, ids)
+        if live:
+            session.execute(
+                update(InboundEvent)
+                .where(InboundEvent.id.in_([r.id for r in live]))
+                .values(claimed_until=now + LEASE, attempts=InboundEvent.attempts + 1)
+            )
+    return live
+
+
+def claim(services: Any, event_ids: list[str] | None = None, *, limit: int = BATCH) -> list[str]:
+    """Lease up to `limit` unprocessed events (the given ones, or the oldest), so that no other
+    thread or process works on them until the lease runs out. One short write transaction: on
+    PostgreSQL rows another worker holds are skipped; on SQLite BEGIN IMMEDIATE serialises claimers."""
+    return [r.id for r in _claim_rows(services, event_ids, limit)]
+
+
+def _handle(services: Any, meta: dict[str, Any]) -> None:
+    item = _deserialise(meta)
+    if isinstance(item, StatusUpdate):
+        apply_status(services, item)
+    elif isinstance(item, InboundMessage):
+        handle_message(services, item)
+
+
+def _finish(services: Any, done: list[str], failed: dict[str, tuple[int, str]]) -> None:
+    """Mark a batch done (one write) and put failures back with a delay, or give up on them."""
+    now = utcnow()
+    with inbox_db(services).session() as session:
+        if done:
+            session.execute(
+                update(InboundEvent)
+                .where(InboundEvent.id.in_(done))
+                .values(processed_at=now, claimed_until=None, error=None)
+            )
+        for event_id, (attempts, error) in failed.items():
+            final = attempts >= MAX_ATTEMPTS
+            session.execute(
+                update(InboundEvent)
+                .where(InboundEvent.id == event_id)
+                .values(
+                    error=error,
+                    processed_at=now if final else None,
+                    claimed_until=None if final else now + RETRY_DELAY,
+                )
+            )
+
+
+def process(services: Any, event_ids: list[str] | None = None, *, limit: int = BATCH) -> int:
+    """Claim and process stored events (the given ones, or the oldest pending); returns how many
+    this call claimed. Exactly once in effect: a lease keeps other processors off an event while it
+    runs; if this process dies mid-turn the lease runs out and another one redoes the event, and the
+    redo changes nothing already done (the turn is keyed on the provider's message id, system
+    replies and callback answers have outbox dedupe keys, statuses only move forward). A failing
+    event is retried after RETRY_DELAY, then kept with its error for a human."""
+    rows = _claim_rows(services, event_ids, limit)
+    done: list[str] = []
+    failed: dict[str, tuple[int, str]] = {}
+    for row in rows:  # arrival order: one shopper's messages in turn
+        try:
+            _handle(services, row.meta)
+            done.append(row.id)
+        except Exception as exc:  # keep the event and its error; retried, never lost silently
+            log.exception("channel event %s failed", row.id)
+            failed[row.id] = (row.attempts + 1, f"{type(exc).__name__}: {exc}"[:2000])
+    if rows:
+        _finish(services, done, failed)
+    return len(rows)
+
+
+def process_pending(services: Any, limit: int = BATCH) -> int:
+    """The worker's poll (and the sweeper): the oldest events nobody is working on."""
+    return process(services, None, limit=limit)
 
 
 def apply_status(services: Any, upd: StatusUpdate) -> int:
@@ -273,7 +373,8 @@ def _tune_interpreter(switch_interval: float | None, gc_threshold: int | None) -
 class EventPump:
     """Processes stored events on its own daemon threads, so a webhook's connection is free the
     moment it is acknowledged (a request-scoped background task would hold the keep-alive
-    connection until the bot has answered). Lost on a crash? No: the sweeper finds unprocessed rows."""
+    connection until the bot has answered). The one-process layout (`serve`, `demo`); in production
+    `shopkeeper worker` processes instead. Lost on a crash? No: the worker's poller finds the rows."""
 
     def __init__(
         self,
@@ -308,7 +409,7 @@ class EventPump:
             ids = self._queue.get()
             try:
                 process(self.services, ids)
-            except Exception:  # the events keep their rows; the sweeper retries what was not claimed
+            except Exception:  # the events keep their rows; the worker's poller retries what was not claimed
                 log.exception("channel event pump failed")
             finally:
                 self._queue.task_done()
