@@ -234,7 +234,7 @@ def main() -> int:
     for r in read_tsv(args.judgments):
         judg[r["query_id"]][r["product_id"]] = int(r["grade"])
     HANDLES.update(handle_of)
-    service.search(SearchQuery(text="warm up"))
+    service.warm_up([args.language])  # what the app does at start (bootstrap.warm_up)
 
     bm25 = evaluate(service, queries, judg, args.language, FeatureRanker("bm25"))
     print(

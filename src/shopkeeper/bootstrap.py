@@ -74,6 +74,6 @@ def warm_up(services: Services) -> None:
     if services.nlu is None:
         services.nlu = NLU.default()
     services.nlu.parse("hello", languages=services.settings.languages)
-    encoder = getattr(services.search, "encoder", None)
-    if encoder is not None:
-        encoder.encode(["warm up"])  # loads the sentence encoder (seconds) before the first shopper
+    if services.search is not None:
+        # the sentence encoder (seconds), catalog statistics, vectors and one query per language
+        services.search.warm_up(services.settings.languages)

@@ -21,7 +21,7 @@ from shopkeeper.catalog.model import SearchHit, SearchQuery, SearchResult
 from shopkeeper.catalog.ranking import Candidate, QueryTerms, Ranker, features, parsed
 from shopkeeper.catalog.store import Product, ProductVector, SearchDocument, SearchLog, Synonym
 from shopkeeper.catalog.text import stem, tokens, words
-from shopkeeper.catalog.vectors import TextEncoder, USEEncoder, from_blob, one_blas_thread
+from shopkeeper.catalog.vectors import CoarseIndex, TextEncoder, USEEncoder, from_blob, one_blas_thread
 from shopkeeper.kernel.clock import new_id, utcnow
 from shopkeeper.kernel.db import Database
 
@@ -33,6 +33,8 @@ CATALOG_LANGUAGE = "en"
 # otherwise every query would "find" the whole catalog.
 SEM_FLOOR, SEM_BAND = 0.3, 0.25
 ORIGINAL_WEIGHT = 1.0
+# warm_up reads every search document and product fact of catalogs up to this size
+PRELOAD_MAX = 100_000
 
 
 class SearchService:
@@ -59,6 +61,7 @@ class SearchService:
         self._ids: list[str] = []
         self._row: dict[str, int] = {}
         self._matrix = np.zeros((0, 1), dtype=np.float32)
+        self._coarse = CoarseIndex()
         self._docs: dict[str, dict[str, Any]] = {}
         self._facts: dict[str, Facts] = {}
         self._pending_logs: list[dict[str, Any]] = []
@@ -122,6 +125,7 @@ class SearchService:
                 self._row[pid] = start + k
                 self._ids.append(pid)
         self._seq = max(s for _, _, s in rows)
+        self._coarse.update(self._matrix, [self._row[pid] for pid, _ in fresh])
 
     # -- query understanding --------------------------------------------------------------------
     def _correct(self, word: str) -> str | None:
@@ -191,12 +195,13 @@ class SearchService:
             qv = (qv / max(float(np.linalg.norm(qv)), 1e-9)).astype(np.float32)
         # one BLAS thread: on a shared 2-core box a threaded gemv spins ~30 ms instead of 0.5 ms
         with one_blas_thread():
-            sims = self._matrix @ qv
-        k = min(SEMANTIC_POOL, len(sims))
-        top = np.argpartition(-sims, k - 1)[:k]
-        top = top[np.argsort(-sims[top])]
-        floor = max(SEM_FLOOR, float(sims[top[0]]) - SEM_BAND)
-        return {self._ids[i]: (r, float(sims[i])) for r, i in enumerate(top) if sims[i] >= floor}, qv
+            rows, sims = self._coarse.top(self._matrix, qv, SEMANTIC_POOL, SEM_FLOOR, SEM_BAND)
+        if not len(rows):
+            return {}, qv
+        floor = max(SEM_FLOOR, float(sims[0]) - SEM_BAND)
+        return {
+            self._ids[i]: (r, float(s)) for r, (i, s) in enumerate(zip(rows, sims, strict=True)) if s >= floor
+        }, qv
 
     def candidates(
         self, session: Session, query: SearchQuery
@@ -235,7 +240,12 @@ class SearchService:
         return qt, cands, did_you_mean
 
     def search(
-        self, query: SearchQuery, *, customer_id: str | None = None, ranker: Ranker | None = None
+        self,
+        query: SearchQuery,
+        *,
+        customer_id: str | None = None,
+        ranker: Ranker | None = None,
+        log: bool = True,
     ) -> SearchResult:
         with self._read() as session:
             qt, cands, did_you_mean = self.candidates(session, query)
@@ -255,9 +265,33 @@ class SearchService:
                 did_you_mean=did_you_mean,
                 facets=facets(kept, facts),
             )
-        if self.log_searches:
+        if self.log_searches and log:
             result = self._log(query, result, customer_id)
         return result
+
+    def warm_up(self, languages: tuple[str, ...] | list[str] = (CATALOG_LANGUAGE,)) -> None:
+        """Pay the first-query costs at start, not in a shopper's search: the sentence encoder and
+        the ranker load; the catalog statistics, vector matrix (and its coarse index), and every
+        search document and product fact (up to PRELOAD_MAX products) are read; one query per
+        language runs the whole path, unlogged. For languages other than the catalog's, the
+        cross-lingual lexicon is built on its background thread."""
+        if self.encoder is not None:
+            self.encoder.encode(["warm up"])
+        with self._read() as session:
+            self.refresh(session)
+            ids = list(session.execute(select(SearchDocument.product_id).limit(PRELOAD_MAX + 1)).scalars())
+            if len(ids) <= PRELOAD_MAX:
+                # a product's first appearance in a result would otherwise read and parse it then
+                missing = [pid for pid in ids if pid not in self._docs]
+                for pid, doc in index.fetch_documents(session, missing).items():
+                    self._docs[pid] = parsed(doc)
+                load_facts(session, ids, self._facts)
+        foreign = [lang for lang in dict.fromkeys(languages) if lang != CATALOG_LANGUAGE]
+        if foreign and self.bridge is not None:
+            with self._read() as session:
+                self.bridge.ensure(session, self._version, db=self.db)
+        for lang in (CATALOG_LANGUAGE, *foreign):
+            self.search(SearchQuery(text="warm up", language=lang, limit=10), log=False)
 
     # -- the search log -------------------------------------------------------------------------
     def _log(self, query: SearchQuery, result: SearchResult, customer_id: str | None) -> SearchResult:

@@ -140,3 +140,28 @@ def test_stock_changes_reach_the_in_stock_filter_at_once(catalog_db: Database, h
         inventory.set_stock(s, hat.variants[0].id, 3)
     res = svc.search(SearchQuery("wool hat", filters=Filters(in_stock=True)))
     assert res.relaxed == [] and titles(catalog_db, res.hits) == ["Warm wool hat for toddlers"]
+
+
+def test_an_empty_store_can_be_searched_and_warmed_then_filled(database: Database, hash_encoder) -> None:
+    svc = SearchService(database, encoder=hash_encoder)
+    svc.warm_up(["en", "pl"])  # what the app does at start, before any product exists
+    for _ in range(2):  # a read creates nothing, so nothing is rolled back under the next search
+        assert svc.search(SearchQuery("boots")).total == 0
+    from catalog_samples import CATALOG
+
+    with database.session() as session:
+        import_records(session, CATALOG, encoder=hash_encoder)
+    assert titles(database, svc.search(SearchQuery("waterproof boots")).hits)[0] == "Waterproof hiking boots"
+
+
+def test_warm_up_loads_every_document_and_logs_nothing(catalog_db: Database, hash_encoder) -> None:
+    svc = SearchService(catalog_db, encoder=hash_encoder)
+    svc.warm_up()
+    with catalog_db.session() as s:
+        assert len(svc._docs) == catalog.count_products(s) > 0
+    svc.flush_logs()
+    with catalog_db.session() as s:
+        assert s.execute(select(SearchLog)).first() is None
+    assert (
+        titles(catalog_db, svc.search(SearchQuery("waterproof boots")).hits)[0] == "Waterproof hiking boots"
+    )
