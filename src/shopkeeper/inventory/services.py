@@ -50,15 +50,23 @@ def set_stock(session: Session, variant_id: str, on_hand: int) -> None:
         session.flush()
 
 
+MAX_IDS_PER_QUERY = 10_000
+
+
 def available(session: Session, variant_ids: Iterable[str]) -> dict[str, int]:
     """Units free to sell per variant (0 for a variant with no stock row)."""
     ids = list(dict.fromkeys(variant_ids))
     if not ids:
         return {}
-    rows = session.execute(
-        select(Stock.variant_id, Stock.on_hand - Stock.reserved).where(Stock.variant_id.in_(ids))
-    ).all()
-    found = {vid: max(0, int(free)) for vid, free in rows}
+    found: dict[str, int] = {}
+    # in slices: a whole catalog's variants would pass PostgreSQL's 65,535 bind parameters
+    for i in range(0, len(ids), MAX_IDS_PER_QUERY):
+        rows = session.execute(
+            select(Stock.variant_id, Stock.on_hand - Stock.reserved).where(
+                Stock.variant_id.in_(ids[i : i + MAX_IDS_PER_QUERY])
+            )
+        ).all()
+        found.update((vid, max(0, int(free))) for vid, free in rows)
     return {vid: found.get(vid, 0) for vid in ids}
 
 
