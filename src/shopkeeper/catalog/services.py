@@ -3,10 +3,10 @@ transaction), read them as views, and list the vocabulary NLU gazetteers need.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import numpy as np
 from sqlalchemy import delete, func, insert, select, update
@@ -214,6 +214,7 @@ def _variant_view(v: Variant, product_title: str = "") -> VariantView:
 
 
 READ_MEMO = "catalog_read_memo"
+T = TypeVar("T")
 
 
 @contextmanager
@@ -231,14 +232,18 @@ def remembered_reads(session: Session) -> Iterator[None]:
         session.info.pop(READ_MEMO, None)
 
 
-def get_product(session: Session, product_id: str) -> ProductView:
+def _remembered(session: Session, key: tuple[str, str], load: Callable[[], T]) -> T:
+    """`load()`, or what it gave for `key` earlier inside `remembered_reads`."""
     memo: dict[Any, Any] | None = session.info.get(READ_MEMO)
-    if memo is not None and ("p", product_id) in memo:
-        return cast(ProductView, memo["p", product_id])
-    view = _load_product(session, product_id)
-    if memo is not None:
-        memo["p", product_id] = view
-    return view
+    if memo is None:
+        return load()
+    if key not in memo:
+        memo[key] = load()
+    return cast(T, memo[key])
+
+
+def get_product(session: Session, product_id: str) -> ProductView:
+    return _remembered(session, ("p", product_id), lambda: _load_product(session, product_id))
 
 
 def _load_product(session: Session, product_id: str) -> ProductView:
@@ -313,13 +318,7 @@ def find_product_by_handle(session: Session, handle: str) -> ProductView | None:
 
 
 def get_variant(session: Session, variant_id: str) -> VariantView:
-    memo: dict[Any, Any] | None = session.info.get(READ_MEMO)
-    if memo is not None and ("v", variant_id) in memo:
-        return cast(VariantView, memo["v", variant_id])
-    view = _load_variant(session, variant_id)
-    if memo is not None:
-        memo["v", variant_id] = view
-    return view
+    return _remembered(session, ("v", variant_id), lambda: _load_variant(session, variant_id))
 
 
 def _load_variant(session: Session, variant_id: str) -> VariantView:
