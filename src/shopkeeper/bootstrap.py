@@ -4,6 +4,9 @@ routers. Nothing else constructs adapters; nothing here runs at import time.
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +14,15 @@ from shopkeeper.kernel.db import Database
 from shopkeeper.kernel.events import EventBus
 from shopkeeper.kernel.outbox import Sender
 from shopkeeper.settings import Settings
+
+log = logging.getLogger(__name__)
+READY_TIMEOUT_S = 300.0  # longest a chat turn waits for a background warm-up
+
+
+def _ready() -> threading.Event:
+    event = threading.Event()
+    event.set()
+    return event
 
 
 @dataclass
@@ -27,6 +39,14 @@ class Services:
     payment_providers: dict[str, Any] = field(default_factory=dict)
     senders: dict[str, Sender] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
+    # clear while models load behind an already served storefront (`warm_up_in_background`)
+    ready: threading.Event = field(default_factory=_ready)
+
+    def wait_ready(self) -> None:
+        """Block until a background warm-up has finished (at once when none runs): a chat turn
+        arriving during it waits instead of loading the models a second time."""
+        if not self.ready.is_set() and not self.ready.wait(READY_TIMEOUT_S):
+            log.warning("warm-up still running after %.0fs; going on without it", READY_TIMEOUT_S)
 
 
 def build_services(
@@ -77,3 +97,35 @@ def warm_up(services: Services) -> None:
     if services.search is not None:
         # the sentence encoder (seconds), catalog statistics, vectors and one query per language
         services.search.warm_up(services.settings.languages)
+
+
+def warm_up_in_background(
+    services: Services,
+    *,
+    before: Callable[[], object] | None = None,
+    then: Callable[[], object] | None = None,
+) -> threading.Thread:
+    """`warm_up` on a thread, so a page can be served meanwhile; `services.ready` is clear until
+    it ends (also when it fails: the models then load on first use). On the same thread, `before`
+    runs first (work chat turns must wait for too) and `then` afterwards (work that must not
+    compete with the warm-up)."""
+    services.ready.clear()
+
+    def run() -> None:
+        try:
+            if before is not None:
+                before()
+            warm_up(services)
+        except Exception:
+            log.exception("background warm-up failed; models load on first use")
+        finally:
+            services.ready.set()
+        if then is not None:
+            try:
+                then()
+            except Exception:
+                log.exception("work after the warm-up failed")
+
+    thread = threading.Thread(target=run, name="warm-up", daemon=True)
+    thread.start()
+    return thread

@@ -7,6 +7,7 @@ import logging
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -57,24 +58,40 @@ def demo(
     the payment page and the API docs on http://HOST:PORT — no network, no keys."""
     import uvicorn
 
-    from shopkeeper.bootstrap import build_services
-    from shopkeeper.seeding import ensure_demo_data
-    from shopkeeper.web.app import create_app
-
     started = time.perf_counter()
     settings = _settings(data_dir, database_url)
     settings.base_url = f"http://{host}:{port}"
-    services = build_services(settings, warm=True)
-    report = ensure_demo_data(services)
+    application, report = demo_app(settings)
     typer.echo(f"Demo data: {report}")
-    application = create_app(services)
     typer.echo(
         f"Shopkeeper is ready in {time.perf_counter() - started:.1f}s: storefront http://{host}:{port}/ · "
-        f"API docs http://{host}:{port}/docs"
+        f"API docs http://{host}:{port}/docs (the assistant a few seconds later)"
     )
     uvicorn.run(
         application, host=host, port=port, log_level=os.environ.get("SHOPKEEPER_LOG_LEVEL", "warning")
     )
+
+
+def demo_app(settings: Settings) -> tuple[Any, Any]:
+    """The demo's app and its `DemoReport`. Only what the storefront shows is done before the app
+    serves (schema, catalog with stock, agent); once it starts, a background thread embeds the
+    products and loads the language models and search structures (`services.ready`: a chat turn
+    waits for them), then generates a new store's shopping history."""
+    from shopkeeper import seeding
+    from shopkeeper.bootstrap import build_services, warm_up_in_background
+    from shopkeeper.web.app import create_app
+
+    services = build_services(settings)
+    report = seeding.load_demo_catalog(services, embed=False)
+
+    def behind_the_page() -> None:
+        warm_up_in_background(
+            services,
+            before=lambda: seeding.embed_demo_catalog(services),
+            then=(lambda: seeding.seed_history(services)) if report.imported else None,
+        )
+
+    return create_app(services, on_start=behind_the_page), report
 
 
 @app.command()

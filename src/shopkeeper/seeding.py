@@ -29,25 +29,53 @@ class DemoReport:
 
 
 def ensure_demo_data(services: Services, *, history_in_background: bool = True) -> DemoReport:
+    report = load_demo_catalog(services)
+    if report.imported:
+        if history_in_background:
+            start_history(services)
+        else:
+            seed_history(services)
+    return report
+
+
+def load_demo_catalog(services: Services, *, embed: bool = True) -> DemoReport:
+    """The demo catalog with its stock (into an empty catalog only) and the demo agent: what the
+    storefront shows. The history is left to the caller (`seed_history`, `start_history`).
+    `embed=False` leaves the product vectors to `embed_demo_catalog` (the encoder takes seconds
+    to load; the storefront does not need it)."""
     from shopkeeper import catalog, staff
     from shopkeeper.demo import CATALOG_PATH
 
     with services.db.session() as s:
         existing = catalog.count_products(s)
     if existing == 0:
-        catalog.import_file(services.db, CATALOG_PATH, currency=services.settings.currency)
+        catalog.import_file(
+            services.db,
+            CATALOG_PATH,
+            currency=services.settings.currency,
+            **({} if embed else {"encoder": None}),
+        )
     with services.db.session() as s:
         count = catalog.count_products(s)
         if not any(a.email == DEMO_AGENT_EMAIL for a in staff.list_agents(s)):
             staff.create_agent(
                 s, DEMO_AGENT_EMAIL, "Demo Agent", DEMO_AGENT_PASSWORD, role="admin", max_discount_percent=20
             )
-    if existing == 0:
-        if history_in_background:
-            threading.Thread(target=seed_history, args=(services,), name="demo-history", daemon=True).start()
-        else:
-            seed_history(services)
     return DemoReport(count, existing == 0, DEMO_AGENT_EMAIL, DEMO_AGENT_PASSWORD)
+
+
+def embed_demo_catalog(services: Services) -> int:
+    """The vectors `load_demo_catalog(embed=False)` left out, with the search's own encoder."""
+    from shopkeeper import catalog
+
+    encoder = getattr(services.search, "encoder", None)
+    return catalog.embed_missing(services.db, encoder) if encoder is not None else 0
+
+
+def start_history(services: Services) -> threading.Thread:
+    thread = threading.Thread(target=seed_history, args=(services,), name="demo-history", daemon=True)
+    thread.start()
+    return thread
 
 
 def seed_history(services: Services) -> None:

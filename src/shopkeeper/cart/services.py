@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, event, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -46,8 +46,8 @@ def _rowcount(result: Any) -> int:
 
 
 # -- reading ------------------------------------------------------------------------------------
-def _view(session: Session, cart: Cart) -> CartView:
-    rows = session.scalars(
+def _view(session: Session, cart: Cart, *, empty: bool = False) -> CartView:
+    rows = [] if empty else session.scalars(
         select(CartLine).where(CartLine.cart_id == cart.id).order_by(CartLine.added_at, CartLine.id)
     ).all()
     lines: list[LineView] = []
@@ -70,6 +70,31 @@ def _view(session: Session, cart: Cart) -> CartView:
     )
 
 
+# A transaction reads one cart several times (a chat turn: the dialogue's cart, its summary, the
+# quote); every change goes through this module, which forgets the cart first, so the view read
+# last stays true until then. A rollback (also of a savepoint) forgets them all.
+VIEWS = "cart_views"
+
+
+def _memo(session: Session) -> dict[str, CartView]:
+    memo: dict[str, CartView] = session.info.setdefault(VIEWS, {})
+    return memo
+
+
+def _remember(session: Session, view: CartView) -> CartView:
+    _memo(session)[view.id] = view
+    return view
+
+
+def _forget(session: Session, cart_id: str) -> None:
+    session.info.get(VIEWS, {}).pop(cart_id, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_all(session: Session, previous_transaction: Any) -> None:
+    session.info.pop(VIEWS, None)
+
+
 def _load(session: Session, cart_id: str) -> Cart:
     cart = session.get(Cart, cart_id, populate_existing=True)
     if cart is None:
@@ -78,26 +103,42 @@ def _load(session: Session, cart_id: str) -> Cart:
 
 
 def get_cart(session: Session, cart_id: str) -> CartView:
-    return _view(session, _load(session, cart_id))
+    known = _memo(session).get(cart_id)
+    return known if known is not None else _remember(session, _view(session, _load(session, cart_id)))
 
 
 def access_cart(session: Session, cart_id: str, customer_id: str) -> CartView:
     """The cart if it belongs to this customer; another shopper's cart is simply not found."""
+    known = _memo(session).get(cart_id)
+    if known is not None and known.customer_id == customer_id:
+        return known
     cart = session.get(Cart, cart_id, populate_existing=True)
     if cart is None or cart.customer_id != customer_id:
         raise CartNotFound(cart_id)
-    return _view(session, cart)
+    return _remember(session, _view(session, cart))
+
+
+def _known_open(session: Session, customer_id: str) -> CartView | None:
+    return next(
+        (v for v in _memo(session).values() if v.customer_id == customer_id and v.status == OPEN), None
+    )
 
 
 def find_open_cart(session: Session, customer_id: str) -> CartView | None:
+    known = _known_open(session, customer_id)
+    if known is not None:
+        return known
     cart = session.scalar(select(Cart).where(Cart.customer_id == customer_id, Cart.status == OPEN))
-    return _view(session, cart) if cart else None
+    return _remember(session, _view(session, cart)) if cart else None
 
 
 def open_cart(
     session: Session, customer_id: str, currency: str, conversation_id: str | None = None
 ) -> CartView:
     """The customer's one open cart, created if missing (a racing twin loses on the unique index)."""
+    known = _known_open(session, customer_id)
+    if known is not None and (not conversation_id or known.conversation_id == conversation_id):
+        return known
     cart = session.scalar(select(Cart).where(Cart.customer_id == customer_id, Cart.status == OPEN))
     if cart is None:
         now = utcnow()
@@ -108,6 +149,7 @@ def open_cart(
                     currency=currency.upper(), status=OPEN, version=1, created_at=now, updated_at=now,
                 )
                 session.add(cart)
+            return _remember(session, _view(session, cart, empty=True))  # new: no lines to read
         except IntegrityError:
             cart = session.scalar(select(Cart).where(Cart.customer_id == customer_id, Cart.status == OPEN))
             if cart is None:
@@ -115,12 +157,13 @@ def open_cart(
     elif conversation_id and cart.conversation_id != conversation_id:
         cart.conversation_id = conversation_id  # the cart follows the shopper to their latest chat
         session.flush()
-    return _view(session, cart)
+    return _remember(session, _view(session, cart))
 
 
 # -- changing -----------------------------------------------------------------------------------
 def _bump(session: Session, cart_id: str, expected_version: int | None, **values: Any) -> Cart:
     """Advance the version (row-locks the cart on PostgreSQL, so changes to one cart serialise)."""
+    _forget(session, cart_id)
     cond = [Cart.id == cart_id, Cart.status == OPEN]
     if expected_version is not None:
         cond.append(Cart.version == expected_version)
@@ -169,7 +212,7 @@ def add_item(session: Session, cart_id: str, variant_id: str, quantity: int = 1,
     else:
         line.quantity = new_quantity
     session.flush()
-    return _view(session, cart)
+    return _remember(session, _view(session, cart))
 
 
 def _line(session: Session, cart_id: str, line_id: str) -> CartLine:
@@ -191,7 +234,7 @@ def set_quantity(session: Session, cart_id: str, line_id: str, quantity: int, *,
         _check_stock(session, line.variant_id, quantity)
     line.quantity = quantity
     session.flush()
-    return _view(session, cart)
+    return _remember(session, _view(session, cart))
 
 
 def remove_line(
@@ -200,7 +243,7 @@ def remove_line(
     cart = _bump(session, cart_id, expected_version)
     session.delete(_line(session, cart_id, line_id))
     session.flush()
-    return _view(session, cart)
+    return _remember(session, _view(session, cart))
 
 
 def clear_cart(session: Session, cart_id: str) -> CartView:
@@ -208,7 +251,7 @@ def clear_cart(session: Session, cart_id: str) -> CartView:
     for line in session.scalars(select(CartLine).where(CartLine.cart_id == cart_id)).all():
         session.delete(line)
     session.flush()
-    return _view(session, cart)
+    return _remember(session, _view(session, cart))
 
 
 def mark_checked_out(session: Session, cart_id: str, order_id: str, *,
@@ -276,12 +319,12 @@ def apply_discount(session: Session, cart_id: str, code: str, customer_id: str, 
     view = get_cart(session, cart_id)
     evaluate_discount(session, code, view.subtotal, customer_id)
     cart = _bump(session, cart_id, expected_version, discount_code=normalize_code(code))
-    return _view(session, cart)
+    return _remember(session, _view(session, cart))
 
 
 def remove_discount(session: Session, cart_id: str, *, expected_version: int | None = None) -> CartView:
     cart = _bump(session, cart_id, expected_version, discount_code=None)
-    return _view(session, cart)
+    return _remember(session, _view(session, cart))
 
 
 def redeem_discount(session: Session, code: str, customer_id: str, order_id: str) -> bool:

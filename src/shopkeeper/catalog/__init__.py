@@ -13,7 +13,7 @@ from shopkeeper.catalog.errors import (
     UnsupportedFormat,
     VariantNotFound,
 )
-from shopkeeper.catalog.importing import export_file, import_file, import_records
+from shopkeeper.catalog.importing import embed_missing, export_file, import_file, import_records
 from shopkeeper.catalog.model import (
     CatalogVocabulary,
     Filters,
@@ -63,6 +63,7 @@ __all__ = [
     "VariantView",
     "answer_question",
     "count_products",
+    "embed_missing",
     "export_file",
     "find_product_by_handle",
     "get_product",

@@ -15,7 +15,14 @@ from sqlalchemy.orm import Session
 
 from shopkeeper.catalog.errors import InvalidRecord, UnsupportedFormat
 from shopkeeper.catalog.model import ImportReport, clean_record
-from shopkeeper.catalog.services import get_product, write_products
+from shopkeeper.catalog.services import (
+    get_product,
+    mark_documents_new,
+    stale_vectors,
+    store_vectors,
+    vector_texts,
+    write_products,
+)
 from shopkeeper.catalog.store import Product
 from shopkeeper.catalog.vectors import TextEncoder, USEEncoder
 from shopkeeper.kernel.db import Database
@@ -177,6 +184,26 @@ def import_file(
 ) -> ImportReport:
     with db.session() as session:
         return import_records(session, _records(Path(path)), encoder=encoder, currency=currency)
+
+
+def embed_missing(db: Database, encoder: Any = DEFAULT) -> int:
+    """Embed the products an import with `encoder=None` left without vectors (or whose text
+    changed since); returns how many. The encoding runs outside any transaction (it takes
+    seconds; SQLite's write lock is held only to store the result)."""
+    enc = _encoder(encoder)
+    if enc is None:
+        return 0
+    with db.read_session() as session:
+        ids, texts = vector_texts(session)
+        todo = stale_vectors(session, ids, texts, enc)
+    if not todo:
+        return 0
+    ids, texts = [ids[i] for i in todo], [texts[i] for i in todo]
+    vecs = enc.encode(texts)
+    with db.session() as session:
+        store_vectors(session, ids, texts, vecs, enc)
+        mark_documents_new(session, ids)
+    return len(ids)
 
 
 def _record_of(session: Session, product_id: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from shopkeeper import inventory
 from shopkeeper.catalog.documents import search_document, vector_text
 from shopkeeper.catalog.errors import InvalidRecord, ProductNotFound, VariantNotFound
-from shopkeeper.catalog.index import write_documents
+from shopkeeper.catalog.index import bump, write_documents
 from shopkeeper.catalog.model import (
     COLOR_KEYS,
     SIZE_KEYS,
@@ -24,7 +24,7 @@ from shopkeeper.catalog.model import (
     ReviewView,
     VariantView,
 )
-from shopkeeper.catalog.store import Product, ProductVector, Review, Variant
+from shopkeeper.catalog.store import Product, ProductVector, Review, SearchDocument, Variant
 from shopkeeper.catalog.vectors import TextEncoder, text_hash, to_blob
 from shopkeeper.kernel.clock import new_id, utcnow
 from shopkeeper.kernel.money import Money
@@ -119,6 +119,9 @@ def _write_variants(
             session.execute(select(Variant.sku, Variant.id).where(Variant.product_id.in_(touched))).all()
         )
     keep: set[str] = set()
+    new_rows: list[dict[str, Any]] = []
+    upd_rows: list[dict[str, Any]] = []
+    stock: dict[str, int] = {}
     for pid, r in zip(ids, records, strict=True):
         for pos, v in enumerate(r["variants"]):
             vid = old.get(v["sku"]) or new_id("var")
@@ -137,12 +140,15 @@ def _write_variants(
                 "weight_g": v["weight_g"],
                 "position": pos,
             }
-            if v["sku"] in old:
-                session.execute(update(Variant).where(Variant.id == vid).values(**row))
-            else:
-                session.execute(insert(Variant).values(**row))
+            (upd_rows if v["sku"] in old else new_rows).append(row)
             if v["stock"] is not None:
-                inventory.set_stock(session, vid, v["stock"])
+                stock[vid] = v["stock"]
+    # executemany in a few statements: one statement per variant was most of an import's time
+    for i in range(0, len(new_rows), 1000):
+        session.execute(insert(Variant), new_rows[i : i + 1000])
+    if upd_rows:
+        session.execute(update(Variant), upd_rows)  # ORM bulk UPDATE by primary key
+    inventory.set_stock_many(session, stock)
     gone = [vid for vid in old.values() if vid not in keep]
     if gone:
         session.execute(delete(Variant).where(Variant.id.in_(gone)))
@@ -167,6 +173,17 @@ def _write_reviews(
 
 def write_vectors(session: Session, product_ids: list[str], texts: list[str], encoder: TextEncoder) -> int:
     """Embed what changed (by content hash) and store it with the product; returns how many."""
+    todo = stale_vectors(session, product_ids, texts, encoder)
+    if not todo:
+        return 0
+    vecs = encoder.encode([texts[i] for i in todo])
+    return store_vectors(session, [product_ids[i] for i in todo], [texts[i] for i in todo], vecs, encoder)
+
+
+def stale_vectors(
+    session: Session, product_ids: list[str], texts: list[str], encoder: TextEncoder
+) -> list[int]:
+    """Positions of the products whose stored vector from `encoder` is missing or of another text."""
     hashes = [text_hash(encoder.name, t) for t in texts]
     have: dict[str, str] = {}
     for i in range(0, len(product_ids), 500):
@@ -177,26 +194,48 @@ def write_vectors(session: Session, product_ids: list[str], texts: list[str], en
                 .where(ProductVector.model == encoder.name)
             ).all()
         )
-    todo = [i for i, (pid, h) in enumerate(zip(product_ids, hashes, strict=True)) if have.get(pid) != h]
-    if not todo:
-        return 0
-    vecs = encoder.encode([texts[i] for i in todo])
-    # one vector per product: a changed text or a different model replaces it
-    stale = [product_ids[i] for i in todo]
-    for i in range(0, len(stale), 500):
-        session.execute(delete(ProductVector).where(ProductVector.product_id.in_(stale[i : i + 500])))
+    return [i for i, (pid, h) in enumerate(zip(product_ids, hashes, strict=True)) if have.get(pid) != h]
+
+
+def store_vectors(
+    session: Session, product_ids: list[str], texts: list[str], vecs: Any, encoder: TextEncoder
+) -> int:
+    """Store one vector per product (replacing an older one), with its text's hash."""
+    for i in range(0, len(product_ids), 500):
+        session.execute(delete(ProductVector).where(ProductVector.product_id.in_(product_ids[i : i + 500])))
     rows = [
         {
-            "product_id": product_ids[i],
+            "product_id": pid,
             "model": encoder.name,
-            "content_hash": hashes[i],
+            "content_hash": text_hash(encoder.name, t),
             "vector": to_blob(np.asarray(v)),
         }
-        for i, v in zip(todo, vecs, strict=True)
+        for pid, t, v in zip(product_ids, texts, vecs, strict=True)
     ]
     for i in range(0, len(rows), 1000):
         session.execute(insert(ProductVector), rows[i : i + 1000])
     return len(rows)
+
+
+def vector_texts(session: Session) -> tuple[list[str], list[str]]:
+    """Every product id with the text its vector is made of (as an import computes it)."""
+    rows = session.execute(select(Product.id, Product.title, Product.brand, Product.category)).all()
+    return [r.id for r in rows], [
+        vector_text({"title": r.title, "brand": r.brand, "category": r.category}) for r in rows
+    ]
+
+
+def mark_documents_new(session: Session, product_ids: list[str]) -> None:
+    """Vectors stored after their products' search documents: a running search loads the vectors
+    of documents newer than those it has read, so mark these documents as written now (their
+    text is unchanged) and move the index version on."""
+    seq = bump(session, "index_version")
+    for i in range(0, len(product_ids), 500):
+        session.execute(
+            update(SearchDocument)
+            .where(SearchDocument.product_id.in_(product_ids[i : i + 500]))
+            .values(seq=seq)
+        )
 
 
 def _variant_view(v: Variant, product_title: str = "") -> VariantView:

@@ -317,6 +317,9 @@ def receive_turn(services: Any, inbound: InboundMessage) -> Turn:
     thread), replies stored and queued. A replayed message id returns the stored replies unchanged.
     The NLU reads a typed message before the transaction opens (CPU work outside the write lock)."""
     key = f"{inbound.channel}:{inbound.message_id}"
+    wait_ready = getattr(services, "wait_ready", None)
+    if wait_ready is not None:
+        wait_ready()  # models still loading behind a served page (`shopkeeper demo`): wait for them
     ahead = _ahead(services, inbound)
     hub = _live_hub(services, inbound.channel)
     with _turn_lock(services):
@@ -361,11 +364,13 @@ def _receive_in_transaction(
             if replayed is None:
                 raise RuntimeError(f"inbound {key} conflicted but is not stored")
             return replayed
-        conv.last_inbound_at = conv.updated_at = now
         record_event(session, MessageStored(conv.id, message_id, "in", "shopper"))
         replies: list[Reply] = []
         if bot_may_reply(conv.owner):
             replies = _run_bot(services, session, conv, customer, inbound, ahead)
+        # set after the bot: one UPDATE of the thread with its new state (the bot's reads would
+        # otherwise flush the timestamps in an UPDATE of their own)
+        conv.last_inbound_at = conv.updated_at = now
         status = "sent" if inbound.channel in SYNCHRONOUS_CHANNELS else "queued"
         ids = [_store_reply(session, conv, r, message_id, status, delivered=delivered).id for r in replies]
         return Turn(conv.id, conv.owner, replies, ids)

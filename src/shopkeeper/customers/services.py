@@ -41,10 +41,17 @@ def resolve_customer(
 ) -> Customer:
     """The customer behind a channel identity, created on first sight; marks them seen now."""
     now = utcnow()
-    identity = _identity(session, channel, external_id)
-    if identity is None:
+    found = _identity_with_customer(session, channel, external_id)
+    if found is None:
         identity = _create_identity(session, channel, external_id, profile_name, language, now)
-    row = _survivor(session, identity.customer_id)
+        row = _survivor(session, identity.customer_id)
+    else:
+        identity, row = found
+        if row.merged_into is not None:
+            row = _survivor(session, row.id)
+    # the session maps rows weakly: held here, later reads of this customer in the transaction
+    # (activity, checkout's profile update) find the row instead of selecting it again
+    session.info.setdefault(HELD_ROWS, []).append(row)
     # "seen" to the minute: a chat sends many messages a minute, and two UPDATEs on each of
     # them would be most of a turn's writes
     if _stale(identity.last_seen_at, now):
@@ -59,6 +66,7 @@ def resolve_customer(
 
 
 SEEN_RESOLUTION = timedelta(seconds=60)
+HELD_ROWS = "customers_held"
 
 
 def _stale(seen: datetime | None, now: datetime) -> bool:
@@ -317,6 +325,18 @@ def _identity(session: Session, channel: str, external_id: str) -> IdentityRow |
     return session.scalar(
         select(IdentityRow).where(IdentityRow.channel == channel, IdentityRow.external_id == external_id)
     )
+
+
+def _identity_with_customer(
+    session: Session, channel: str, external_id: str
+) -> tuple[IdentityRow, CustomerRow] | None:
+    """The identity and the customer it names, in one query (a chat turn resolves both)."""
+    found = session.execute(
+        select(IdentityRow, CustomerRow)
+        .join(CustomerRow, CustomerRow.id == IdentityRow.customer_id)
+        .where(IdentityRow.channel == channel, IdentityRow.external_id == external_id)
+    ).first()
+    return (found[0], found[1]) if found else None
 
 
 def _survivor(session: Session, customer_id: str) -> CustomerRow:

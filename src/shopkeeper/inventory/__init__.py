@@ -15,6 +15,7 @@ from shopkeeper.inventory.services import (
     reserve,
     restock,
     set_stock,
+    set_stock_many,
     stock_level,
 )
 
@@ -32,5 +33,6 @@ __all__ = [
     "reserve",
     "restock",
     "set_stock",
+    "set_stock_many",
     "stock_level",
 ]

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from shopkeeper.inventory.errors import InvalidQuantity, OutOfStock
@@ -51,6 +51,42 @@ def set_stock(session: Session, variant_id: str, on_hand: int) -> None:
 
 
 MAX_IDS_PER_QUERY = 10_000
+
+
+def set_stock_many(session: Session, levels: dict[str, int]) -> None:
+    """`set_stock` for many variants in a few statements (a catalog import sets thousands)."""
+    bad = {vid: n for vid, n in levels.items() if n < 0}
+    if bad:
+        vid, n = next(iter(bad.items()))
+        raise InvalidQuantity(f"on_hand must be >= 0, got {n} for {vid}")
+    if not levels:
+        return
+    now = utcnow()
+    ids = list(levels)
+    have: set[str] = set()
+    for i in range(0, len(ids), MAX_IDS_PER_QUERY):
+        have.update(
+            session.execute(
+                select(Stock.variant_id).where(Stock.variant_id.in_(ids[i : i + MAX_IDS_PER_QUERY]))
+            ).scalars()
+        )
+    # Core statements with executemany: ORM bulk paths build a cache key per row
+    table = cast(Any, Stock.__table__)
+    if have:
+        session.execute(
+            update(table)
+            .where(table.c.variant_id == bindparam("b_variant_id"))
+            .values(on_hand=bindparam("b_on_hand"), updated_at=now),
+            [{"b_variant_id": vid, "b_on_hand": levels[vid]} for vid in ids if vid in have],
+        )
+    fresh = [
+        {"variant_id": vid, "on_hand": levels[vid], "reserved": 0, "updated_at": now}
+        for vid in ids
+        if vid not in have
+    ]
+    for i in range(0, len(fresh), 1000):
+        session.execute(insert(table), fresh[i : i + 1000])
+
 
 
 def available(session: Session, variant_ids: Iterable[str]) -> dict[str, int]:

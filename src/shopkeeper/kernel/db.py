@@ -133,6 +133,18 @@ class Database:
             for hook in self.after_commit:
                 hook(list(events))
 
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A transaction that only reads: a plain BEGIN on SQLite (not BEGIN IMMEDIATE), so it
+        never queues behind the one writer. Writing inside it is a mistake (it may fail)."""
+        with self.engine.connect() as conn:
+            conn.info["write"] = False
+            try:
+                with Session(bind=conn, expire_on_commit=False) as session:
+                    yield session
+            finally:
+                conn.info.pop("write", None)
+
     def create_all(self) -> None:
         Base.metadata.create_all(self.engine)
 

@@ -6,6 +6,7 @@ shopper's cancel) cannot both win; each move is written to the status history.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
@@ -86,17 +87,18 @@ def create_order(session: Session, new: NewOrder, *, number_prefix: str = DEFAUL
         created_at=now,
         updated_at=now,
     )
-    session.add(order)
-    session.add(OrderStatusChange(
+    placed = OrderStatusChange(
         id=new_id("osc"), order_id=order.id, from_status=None, to_status=order.status,
         reason="placed", at=now,
-    ))
+    )
+    session.add(order)
+    session.add(placed)
     session.flush()
     record_event(session, OrderPlaced(
         order_id=order.id, customer_id=order.customer_id, conversation_id=order.conversation_id,
         number=order.number, total=new.totals.total,
     ))
-    return _view(session, order)
+    return _view(session, order, [placed])  # its whole history: no need to read it back
 
 
 def _load(session: Session, order_id: str) -> Order:
@@ -106,11 +108,12 @@ def _load(session: Session, order_id: str) -> Order:
     return order
 
 
-def _view(session: Session, order: Order) -> OrderView:
-    history = session.scalars(
-        select(OrderStatusChange).where(OrderStatusChange.order_id == order.id)
-        .order_by(OrderStatusChange.at, OrderStatusChange.id)
-    ).all()
+def _view(session: Session, order: Order, history: Sequence[OrderStatusChange] | None = None) -> OrderView:
+    if history is None:
+        history = session.scalars(
+            select(OrderStatusChange).where(OrderStatusChange.order_id == order.id)
+            .order_by(OrderStatusChange.at, OrderStatusChange.id)
+        ).all()
     return OrderView(
         id=order.id, number=order.number, status=order.status, customer_id=order.customer_id,
         conversation_id=order.conversation_id,

@@ -4,7 +4,7 @@ background outbox loop for the single-process mode."""
 from __future__ import annotations
 
 import importlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -34,7 +34,14 @@ web chat (REST and WebSocket). Shopper endpoints take `Authorization: Bearer <sh
 `POST /api/v1/chat/sessions`; agent endpoints take an agent token from `POST /api/v1/auth/login`."""
 
 
-def create_app(services: Services | None = None, *, run_worker: bool = True) -> FastAPI:
+def create_app(
+    services: Services | None = None,
+    *,
+    run_worker: bool = True,
+    on_start: Callable[[], object] | None = None,
+) -> FastAPI:
+    """`on_start` runs once the server is starting up, just before it listens (`shopkeeper demo`
+    starts its background warm-up there, after the server's own imports)."""
     services = services or build_services()
 
     @asynccontextmanager
@@ -44,6 +51,8 @@ def create_app(services: Services | None = None, *, run_worker: bool = True) -> 
         worker = BackgroundWorker(services) if run_worker else None
         if worker:
             worker.start()
+        if on_start is not None:
+            on_start()
         try:
             yield
         finally:

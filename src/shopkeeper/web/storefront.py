@@ -181,7 +181,7 @@ def storefront(
     request: Request, lang: str | None = None, services: Services = Depends(get_services)
 ) -> HTMLResponse:
     language = _language(request, services, lang)
-    with services.db.session() as session:
+    with services.db.read_session() as session:  # never waits for a writer
         views = [v for v in (catalog.find_product_by_handle(session, h) for h in FEATURED_HANDLES) if v]
         tiles = [_tile(v, language) for v in views]
         categories = catalog.vocabulary(session).categories
@@ -201,7 +201,7 @@ def product_page(
     request: Request, handle: str, lang: str | None = None, services: Services = Depends(get_services)
 ) -> HTMLResponse:
     language = _language(request, services, lang)
-    with services.db.session() as session:
+    with services.db.read_session() as session:  # never waits for a writer
         view = catalog.find_product_by_handle(session, handle)
         if view is None:
             raise HTTPException(404, detail={"code": "product_not_found", "message": handle})
