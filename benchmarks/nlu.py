@@ -79,11 +79,12 @@ def main(argv: list[str] | None = None) -> int:
 
     test_texts = [t.strip() for t, _, _ in test_all]
     embeddings = {enc.name: encode_cached(enc, test_texts, cache) for enc in (USEEncoder(), E5Encoder())}
-    probs = nlu.probabilities(test_texts, embeddings)
+    held_out = nlu.classifier.held_out  # the train hold-out, for the threshold-rule sweep below
+    probs, score = nlu.analyse(test_texts, embeddings)
     fast_share = nlu.last_fast_share
     full_only = nlu.classifier.probabilities(test_texts, embeddings)  # the cascade's accuracy cost
     gold = [label for _, label, _ in test_all]
-    decisions = [nlu.decide(row) for row in probs]
+    decisions = [nlu.decide(row, float(s)) for row, s in zip(probs, score, strict=True)]
     raw = [nlu.classifier.labels[int(np.argmax(row))] for row in probs]
     in_scope = [g not in OOS_LABELS for g in gold]
     full_labels = [nlu.classifier.labels[int(np.argmax(row))] for row in full_only]
@@ -98,12 +99,21 @@ def main(argv: list[str] | None = None) -> int:
     in_scope_accuracy = sum(accepted_ok) / max(1, sum(in_scope))
     oos_flags = [d[2] for d, k in zip(decisions, in_scope, strict=True) if not k]
     oos_recall = (sum(oos_flags) / len(oos_flags)) if oos_flags else None
+    # the same decision without the first stage: what the cascade costs out of scope
+    full_score = nlu.classifier.in_scope_score(full_only, embeddings)
+    full_decisions = [nlu.decide(row, float(s)) for row, s in zip(full_only, full_score, strict=True)]
+    full_in_scope_accuracy = sum(
+        k and not d[2] and d[0] == g for g, k, d in zip(gold, in_scope, full_decisions, strict=True)
+    ) / max(1, sum(in_scope))
+    full_oos = [d[2] for d, k in zip(full_decisions, in_scope, strict=True) if not k]
+    full_oos_recall = (sum(full_oos) / len(full_oos)) if full_oos else None
 
     per_language: dict[str, float] = {}
     for lang in sorted({lang for _, _, lang in test if lang}):
         rows = [g == r for (_, g, la), r in zip(test, raw[: len(test)], strict=True) if la == lang]
         per_language[lang] = round(float(np.mean(rows)), 4)
 
+    sweep = threshold_sweep(nlu, held_out, probs, score, gold) if oos_flags else []
     latencies = measure_latency(nlu, [t for t, _, _ in test_all], args.latency_samples)
     confusions = Counter((g, r) for g, r in zip(ins_gold, ins_raw, strict=True) if g != r).most_common(10)
 
@@ -130,9 +140,18 @@ def main(argv: list[str] | None = None) -> int:
         f"accuracy of the full model alone {accuracy_full:.4f}"
     )
     print(
+        f"full model alone at the threshold: in-scope accuracy {full_in_scope_accuracy:.4f} · "
+        f"out-of-scope recall {'-' if full_oos_recall is None else f'{full_oos_recall:.4f}'}"
+    )
+    print(
         f"latency per utterance (full parse) p50 {latencies[0]:.1f} ms · p99 {latencies[1]:.1f} ms · "
         f"CPU p50 {latencies[2]:.1f} ms · load average {os.getloadavg()[0]:.1f}"
     )
+    for cap, threshold, ins, rec in sweep:
+        print(
+            f"  threshold at {cap:.1%} of correct train hold-out answers ({threshold:.4f}): "
+            f"in-scope accuracy {ins:.4f} · out-of-scope recall {rec:.4f}"
+        )
     print(
         "most confused (gold -> predicted: count): "
         + "; ".join(f"{g} -> {r}: {n}" for (g, r), n in confusions)
@@ -157,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
                 "threshold": round(nlu.classifier.threshold, 4),
                 "fast_share": round(fast_share, 4),
                 "accuracy_full_model": round(accuracy_full, 4),
+                "in_scope_accuracy_full_model": round(full_in_scope_accuracy, 4),
+                "oos_recall_full_model": None if full_oos_recall is None else round(full_oos_recall, 4),
                 "gate": round(nlu.gate, 4),
                 "per_language": per_language,
                 "confusions": [[g, r, n] for (g, r), n in confusions],
@@ -164,6 +185,34 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
     return 0
+
+
+def threshold_sweep(
+    nlu: NLU,
+    held_out: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+    probs: np.ndarray,
+    score: np.ndarray,
+    gold: list[str],
+) -> list[tuple[float, float, float, float]]:
+    """What other caps of the threshold rule would give here: (cap, threshold, in-scope acc, OOS recall).
+
+    The threshold for each cap comes from the model's own train hold-out, as in training."""
+    if held_out is None:
+        return []
+    held_gold, held_probs, held_score = held_out
+    labels = np.asarray(nlu.classifier.labels)
+    correct_held = (labels[held_probs.argmax(axis=1)] == held_gold) & ~np.isin(held_gold, list(OOS_LABELS))
+    predicted = labels[probs.argmax(axis=1)]
+    gold_arr = np.asarray(gold)
+    in_scope = ~np.isin(gold_arr, list(OOS_LABELS))
+    out = []
+    for cap in (0.001, 0.002, 0.003, 0.005, 0.0075, 0.01):
+        threshold = float(np.quantile(held_score[correct_held], cap))
+        accepted = (score >= threshold) & ~np.isin(predicted, list(OOS_LABELS))
+        ins = float(((predicted == gold_arr) & accepted & in_scope).sum() / max(1, in_scope.sum()))
+        rec = float((~accepted & ~in_scope).sum() / max(1, (~in_scope).sum()))
+        out.append((cap, threshold, ins, rec))
+    return out
 
 
 def measure_latency(nlu: NLU, texts: list[str], samples: int) -> tuple[float, float, float]:

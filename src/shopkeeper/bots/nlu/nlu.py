@@ -24,7 +24,8 @@ from .errors import ModelFileInvalid, TrainingDataInvalid
 from .language import detect_language
 from .model import OUT_OF_SCOPE, Understanding
 
-MODEL_FORMAT = 1
+# 2: the out-of-scope threshold applies to the novelty score (classifier.novelty)
+MODEL_FORMAT = 2
 # button payloads from our own replies ("/cart", "/show_more") need no model
 PAYLOAD_INTENTS = {
     "/show_more": "show_more",
@@ -110,11 +111,12 @@ class NLU:
                 holdout=base.holdout,
                 seed=base.seed,
                 choose_threshold=False,
+                novelty_encoder=None,
             )
         )
         fast.fit(texts, labels, embeddings)
-        gate = choose_gate(fast, classifier, np.asarray(labels))
-        fast.held_out = classifier.held_out = None
+        gate = choose_gate(fast, classifier, guard=classifier.settings.fast_guard)
+        fast.held_out = None  # the full model's stays for reports (benchmarks); it is never saved
         return cls(classifier, langs, time.perf_counter() - started, fast, gate)
 
     @classmethod
@@ -208,18 +210,30 @@ class NLU:
         embeddings: dict[str, np.ndarray] | None = None,
         languages: Sequence[str] | None = None,
     ) -> np.ndarray:
-        """Intent probabilities (columns = `classifier.labels`): the fast stage where it is sure enough.
+        """Intent probabilities (columns = `classifier.labels`): the fast stage where it is sure enough."""
+        return self.analyse(texts, embeddings, languages)[0]
 
-        `languages` (one per text) sends languages USE-m does not cover well straight to the full model.
+    def analyse(
+        self,
+        texts: list[str],
+        embeddings: dict[str, np.ndarray] | None = None,
+        languages: Sequence[str] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Intent probabilities and in-scope scores (what `classifier.threshold` applies to).
+
+        Messages the fast stage answers confidently count as in scope (score 1); the rest get the full
+        model's score, which needs e5 anyway. `languages` (one per text) sends languages USE-m does not
+        cover well straight to the full model.
         """
         if self.fast is None:
-            return self.classifier.probabilities(
-                texts, embeddings or self.embed(texts, self.classifier.encoders())
-            )
+            emb = embeddings or self.embed(texts, self.classifier.encoders())
+            probs = self.classifier.probabilities(texts, emb)
+            return probs, self.classifier.in_scope_score(probs, emb)
         if languages is None:
             languages = [detect_language(t, self.languages) for t in texts]
         fast_emb = embeddings or self.embed(texts, self.fast.encoders())
         probs = self.fast.probabilities(texts, fast_emb)
+        score = np.ones(len(texts), dtype=np.float64)
         weak = np.array([lang in FAST_STAGE_WEAK for lang in languages], dtype=bool)
         unsure = np.flatnonzero((probs.max(axis=1) < self.gate) | weak)
         self.last_fast_share = 1.0 - len(unsure) / max(1, len(texts))
@@ -230,13 +244,16 @@ class NLU:
             else:
                 full_emb = self.embed(subset, self.classifier.encoders())
             probs[unsure] = self.classifier.probabilities(subset, full_emb)
-        return probs
+            score[unsure] = self.classifier.in_scope_score(probs[unsure], full_emb)
+        return probs, score
 
-    def decide(self, probs: np.ndarray) -> tuple[str, float, bool]:
-        """Top intent, its confidence, and whether it falls out of scope at the calibrated threshold."""
+    def decide(self, probs: np.ndarray, score: float | None = None) -> tuple[str, float, bool]:
+        """Top intent, its confidence, and whether it falls out of scope: its in-scope `score` (from
+        `analyse`; the top probability when not given) under the calibrated threshold."""
         top = int(np.argmax(probs))
         label, confidence = self.classifier.labels[top], float(probs[top])
-        return label, confidence, label in OOS_LABELS or confidence < self.classifier.threshold
+        below = (confidence if score is None else score) < self.classifier.threshold
+        return label, confidence, label in OOS_LABELS or below
 
     def parse(
         self,
@@ -258,9 +275,9 @@ class NLU:
             return Understanding(language, PAYLOAD_INTENTS[payload], 1.0, False, [], entities, text)
         if not clean:
             return Understanding(language, OUT_OF_SCOPE, 0.0, True, [], [], text)
-        probs = self.probabilities([clean], languages=[language])[0]
-        probs = self._with_context(probs, context_intent)
-        label, confidence, oos = self.decide(probs)
+        all_probs, score = self.analyse([clean], languages=[language])
+        probs = self._with_context(all_probs[0], context_intent)
+        label, confidence, oos = self.decide(probs, float(score[0]))
         order = np.argsort(-probs)[:5]
         alternatives = [
             (self.classifier.labels[i], round(float(probs[i]), 4))
@@ -281,24 +298,27 @@ class NLU:
 
 
 def choose_gate(
-    fast: IntentClassifier, full: IntentClassifier, y: np.ndarray, tolerance: float = 0.0
+    fast: IntentClassifier, full: IntentClassifier, tolerance: float = 0.0, guard: float = 0.03
 ) -> float:
-    """Lowest fast-stage confidence at which answering from it costs at most `tolerance` held-out accuracy."""
+    """Lowest fast-stage confidence at which answering from it costs at most `tolerance` held-out accuracy,
+    and no lower than the full model's top probability at the `guard` quantile of its correct hold-out
+    answers. The hold-out has no unknowns, so accuracy alone would let the first stage answer (and so
+    keep in scope) off-topic messages the full model's out-of-scope score would turn away."""
     if fast.held_out is None or full.held_out is None or fast.labels != full.labels:
         return 2.0
-    val_idx, fast_probs = fast.held_out
-    _, full_probs = full.held_out
-    gold = y[val_idx]
+    gold, fast_probs, _ = fast.held_out
+    _, full_probs, full_score = full.held_out
     in_scope = np.array([label not in OOS_LABELS for label in gold])
     labels = np.asarray(full.labels)
 
-    def right(probs: np.ndarray, threshold: float) -> np.ndarray:
-        pred, conf = labels[probs.argmax(axis=1)], probs.max(axis=1)
-        rejected = np.isin(pred, list(OOS_LABELS)) | (conf < threshold)
+    def right(probs: np.ndarray, score: np.ndarray, threshold: float) -> np.ndarray:
+        pred = labels[probs.argmax(axis=1)]
+        rejected = np.isin(pred, list(OOS_LABELS)) | (score < threshold)
         return np.where(in_scope, (pred == gold) & ~rejected, rejected)
 
-    full_ok = right(full_probs, full.threshold)
-    fast_ok = right(fast_probs, 0.0)  # its own `oos` class still counts; no threshold of its own
+    full_ok = right(full_probs, full_score, full.threshold)
+    # its own `oos` class still counts; no threshold of its own
+    fast_ok = right(fast_probs, fast_probs.max(axis=1), 0.0)
     fast_conf = fast_probs.max(axis=1)
     target = full_ok.mean() - tolerance
     best = 2.0
@@ -308,7 +328,9 @@ def choose_gate(
             best = float(gate)
         else:
             break
-    return max(best, full.threshold)
+    full_correct = (labels[full_probs.argmax(axis=1)] == gold) & in_scope
+    floor = float(np.quantile(full_probs.max(axis=1)[full_correct], guard)) if full_correct.any() else 0.0
+    return max(best, floor)
 
 
 def _remove_stale_defaults(current: Path) -> None:

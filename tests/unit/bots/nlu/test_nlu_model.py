@@ -105,6 +105,9 @@ def test_confidence_below_the_threshold_is_out_of_scope(nlu: NLU) -> None:
         sure = np.zeros(len(labels))
         sure[0] = 1.0
         assert nlu.decide(sure) == (labels[0], 1.0, False)
+        # with an in-scope score it decides, not the top probability
+        assert nlu.decide(sure, 0.2)[2] is True
+        assert nlu.decide(flat, 0.9)[2] is False
     finally:
         nlu.classifier.threshold = saved
 
@@ -124,7 +127,21 @@ def test_calibrated_state_is_sane(nlu: NLU) -> None:
     assert 0.0 <= nlu.classifier.threshold < 1.0
     assert nlu.classifier.temperature > 0
     assert nlu.fast is not None and nlu.fast.labels == nlu.classifier.labels
-    assert nlu.gate >= nlu.classifier.threshold
+    assert nlu.classifier.novelty is not None
+    assert nlu.classifier.novelty.means.shape == (len(nlu.classifier.labels), 384)
+
+
+def test_in_scope_scores_come_with_the_probabilities(nlu: NLU) -> None:
+    probs, score = nlu.analyse(["where is my order", "dzięki"])
+    assert probs.shape == (2, len(nlu.classifier.labels))
+    assert score.shape == (2,) and ((score >= 0) & (score <= 1)).all()
+
+
+def test_off_topic_text_scores_below_commerce_text_in_the_full_model(nlu: NLU) -> None:
+    texts = ["track my parcel please", "the mitochondria is the powerhouse of the cell"]
+    emb = nlu.embed(texts, nlu.classifier.encoders())
+    score = nlu.classifier.in_scope_score(nlu.classifier.probabilities(texts, emb), emb)
+    assert score[0] > score[1]
 
 
 def test_button_payloads_skip_the_model(nlu: NLU) -> None:
@@ -160,3 +177,29 @@ def test_context_makes_a_follow_up_more_likely(nlu: NLU) -> None:
     assert after_cart[labels.index("checkout")] > after_cart[labels.index("greet")]
     assert np.isclose(after_cart.sum(), 1.0)
     assert np.array_equal(nlu._with_context(even, None), even)
+
+
+def test_first_stage_gate_never_drops_below_the_full_models_guard() -> None:
+    from shopkeeper.bots.nlu.classifier import IntentClassifier
+    from shopkeeper.bots.nlu.nlu import choose_gate
+
+    gold = np.array(["a", "b"] * 50)
+    sure = np.where(gold[:, None] == np.array(["a", "b"]), 0.9, 0.1)
+    fast, full = IntentClassifier(), IntentClassifier()
+    fast.labels = full.labels = ["a", "b"]
+    # the first stage is always right but only 0.6 sure: accuracy alone would open the gate at 0.6
+    fast.held_out = (gold, np.where(sure > 0.5, 0.6, 0.4), np.zeros(len(gold)))
+    full.held_out = (gold, sure, np.ones(len(gold)))
+    assert choose_gate(fast, full, guard=0.0) == pytest.approx(0.9)
+    # a less sure full model leaves the accuracy-based gate
+    full.held_out = (gold, np.where(sure > 0.5, 0.55, 0.45), np.ones(len(gold)))
+    assert choose_gate(fast, full, guard=0.0) == pytest.approx(0.6)
+
+
+def test_one_message_scores_as_in_a_batch(nlu: NLU) -> None:
+    texts = ["track my parcel", "pokaż koszyk", "thanks a lot"]
+    emb = nlu.embed(texts, nlu.classifier.encoders())
+    batch = nlu.classifier.probabilities(texts, emb)
+    for i, text in enumerate(texts):
+        one = nlu.classifier.probabilities([text], {k: v[i : i + 1] for k, v in emb.items()})
+        assert np.allclose(one[0], batch[i], atol=1e-5)
