@@ -128,8 +128,10 @@ def train(x: np.ndarray, y: np.ndarray, groups: list[int]) -> Ranker:
 
     x, y, groups = subsample(x, y, groups)
     ds = lightgbm.Dataset(x, y.astype(int), group=groups, feature_name=FEATURE_NAMES)
+    # XE-NDCG rather than lambdarank: on CrowdFlower's 130 queries it is as good on average and
+    # varies less with the seed and the folds (and trains ~8x faster); Home Depot loses ~0.005
     params = {
-        "objective": "lambdarank",
+        "objective": "rank_xendcg",
         "metric": "ndcg",
         "ndcg_eval_at": [10],
         "learning_rate": 0.05,
@@ -138,10 +140,8 @@ def train(x: np.ndarray, y: np.ndarray, groups: list[int]) -> Ranker:
         "feature_fraction": 0.8,
         "bagging_fraction": 0.8,
         "bagging_freq": 1,
-        "lambdarank_truncation_level": 20,
         "num_threads": 1,
         "verbose": -1,
-        "label_gain": [0, 1, 2, 3, 4, 5],
         "seed": 7,
     }
     return Ranker(path=None, booster=lightgbm.train(params, ds, num_boost_round=300))

@@ -1,4 +1,4 @@
-"""Trains the shipped search ranker (LightGBM lambdarank) on feature files written by
+"""Trains the shipped search ranker (LightGBM, XE-NDCG objective) on feature files written by
 `benchmarks/search.py --features-out` (dev judgements only) and writes it into the package.
 
     python benchmarks/train_ranker.py .cache/feat-hd.npz .cache/feat-cf.npz \

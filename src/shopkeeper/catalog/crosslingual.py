@@ -37,6 +37,12 @@ QUERY_NEIGHBOURS = 1
 MAX_VOCABULARY = 12_000
 SMALL_CATALOG = 5_000
 PAIRS = True
+# A prior for common catalog words: a shopper's word more likely means a word of many titles than
+# a sub-word look-alike of two ("mikser" is nearer "lonizer" (2 titles) than "mixer" (68) in USE-m,
+# "stojak" nearer "stor" than "table"). The nearest entry is chosen by cosine + FREQUENCY_PRIOR *
+# ln(titles containing it); the threshold still applies to its cosine. 0.04 of 0.02/0.04/0.06 on
+# the translated CrowdFlower dev queries (RESULTS.md).
+FREQUENCY_PRIOR = 0.04
 
 
 def title_vocabulary(
@@ -46,6 +52,13 @@ def title_vocabulary(
     first; no stop words, numbers or one-letter words. In a large catalog (SMALL_CATALOG titles or
     more) a word must occur in 2 titles and a pair in 3, which drops typos and model numbers; a
     small shop keeps everything."""
+    return [w for w, _ in title_counts(titles, language, min_words, min_pairs)]
+
+
+def title_counts(
+    titles: Iterable[str], language: str = "en", min_words: int | None = None, min_pairs: int | None = None
+) -> list[tuple[str, int]]:
+    """`title_vocabulary` with the number of titles each entry occurs in."""
     titles = list(titles)
     small = len(titles) < SMALL_CATALOG
     min_words = min_words if min_words is not None else (1 if small else 2)
@@ -59,8 +72,8 @@ def title_vocabulary(
         pairs.update(
             {f"{a} {b}" for a, b in itertools.pairwise(ws) if len(a) >= 2 and len(b) >= 2 and a != b}
         )
-    single = [w for w, n in singles.most_common(MAX_VOCABULARY) if n >= min_words]
-    pair = [w for w, n in pairs.most_common(MAX_VOCABULARY - len(single)) if n >= min_pairs]
+    single = [(w, n) for w, n in singles.most_common(MAX_VOCABULARY) if n >= min_words]
+    pair = [(w, n) for w, n in pairs.most_common(MAX_VOCABULARY - len(single)) if n >= min_pairs]
     return single + pair
 
 
@@ -88,15 +101,17 @@ class CrossLingualBridge:
         self.vocabulary: list[str] = []
         self._known: set[str] = set()
         self._matrix = np.zeros((0, encoder.dim), dtype=np.float32)
+        self._log_counts = np.zeros(0, dtype=np.float32)
         self.background = background
         self._version: object = None
         self._building = False
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
-    def build(self, vocabulary: list[str]) -> None:
-        """Install a lexicon over these catalog words (no catalog version: `ensure` rebuilds)."""
-        self._install(list(vocabulary), self.vocabulary_encoder.encode)
+    def build(self, vocabulary: list[str], counts: list[int] | None = None) -> None:
+        """Install a lexicon over these catalog words, `counts` the titles each occurs in (no
+        catalog version: `ensure` rebuilds)."""
+        self._install(list(vocabulary), self.vocabulary_encoder.encode, counts)
         self._version = None
 
     def ensure(self, session: Session, version: object, db: Database | None = None) -> None:
@@ -118,21 +133,33 @@ class CrossLingualBridge:
 
     def _build_from(self, session: Session, encoder: TextEncoder) -> None:
         titles = session.execute(select(SearchDocument.raw_title)).scalars()
-        self._install(title_vocabulary(t or "" for t in titles), encoder.encode)
+        entries = title_counts(t or "" for t in titles)
+        self._install([w for w, _ in entries], encoder.encode, [n for _, n in entries])
 
-    def _install(self, vocabulary: list[str], encode: Callable[[list[str]], np.ndarray]) -> None:
+    def _install(
+        self,
+        vocabulary: list[str],
+        encode: Callable[[list[str]], np.ndarray],
+        counts: list[int] | None = None,
+    ) -> None:
         vecs = encode(vocabulary) if vocabulary else np.zeros((0, self.encoder.dim))
         matrix = np.asarray(vecs, dtype=np.float32).reshape(len(vocabulary), self.encoder.dim)
+        n = np.asarray(counts if counts is not None else [1] * len(vocabulary), dtype=np.float32)
         self.vocabulary, self._matrix = vocabulary, matrix
+        self._log_counts = np.log(np.maximum(n, 1.0)).astype(np.float32)
         self._known = {w for w in vocabulary if " " not in w}
 
     def _build_in_background(self, db: Database, version: object) -> None:
         try:
             with db.session() as session:
                 titles = [t or "" for t in session.execute(select(SearchDocument.raw_title)).scalars()]
-            vocabulary = title_vocabulary(titles)
+            entries = title_counts(titles)
             with self._lock:
-                self._install(vocabulary, lambda ws: encode_stored(db, self.vocabulary_encoder, ws))
+                self._install(
+                    [w for w, _ in entries],
+                    lambda ws: encode_stored(db, self.vocabulary_encoder, ws),
+                    [n for _, n in entries],
+                )
                 self._version = version
         except Exception:  # a failed build leaves the previous lexicon; the next refresh retries
             log.exception("cross-lingual lexicon build failed")
@@ -147,7 +174,8 @@ class CrossLingualBridge:
         return not self._building
 
     def _nearest(self, sims: np.ndarray) -> tuple[int, float]:
-        i = int(np.argmax(sims))
+        """The best entry by cosine plus the frequency prior, and its cosine."""
+        i = int(np.argmax(sims + FREQUENCY_PRIOR * self._log_counts if FREQUENCY_PRIOR else sims))
         return i, float(sims[i])
 
     def translate(self, text: str, language: str, query_vector: np.ndarray | None = None) -> str:
@@ -184,5 +212,8 @@ class CrossLingualBridge:
                 top = top[np.argsort(-qs[top])]
                 floor = max(self.query_threshold, float(qs[top[0]]) - QUERY_BAND)
                 mapped += [w for i in top if qs[i] >= floor for w in self.vocabulary[i].split()]
-        out = list(dict.fromkeys(w for phrase in kept + mapped for w in phrase.split()))
+        # a repeated word keeps its last place: the whole query's nearest phrase comes last, in
+        # catalog word order ("rain jacket"), so the query ends on its head noun as English does
+        seq = [w for phrase in kept + mapped for w in phrase.split()]
+        out = list(dict.fromkeys(reversed(seq)))[::-1]
         return " ".join(out) if mapped else text

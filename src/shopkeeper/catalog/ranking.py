@@ -1,17 +1,20 @@
 """Ranking features for (query, candidate product) pairs and the learned ranker over them
-(LightGBM lambdarank, trained offline on the dev judgements and shipped as `ranker.txt`).
+(LightGBM, XE-NDCG objective, trained offline on the dev judgements and shipped as `ranker.txt`).
 Features are computed here, in Python, so SQLite and PostgreSQL rank the same candidates alike."""
 
 from __future__ import annotations
 
 import itertools
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz
+
+from shopkeeper.catalog.text import tokens
 
 FIELD_WEIGHTS = {
     "title": 3.0,
@@ -45,6 +48,9 @@ FEATURE_NAMES = [
     "reviews",
     "popularity",
     "in_stock",
+    "head_end",
+    "head_dist",
+    "head_cover",
 ]
 RANKER_FILE = Path(__file__).with_name("ranker.txt")
 
@@ -86,6 +92,21 @@ def _bm25(
     return score
 
 
+# A title names its product before these ("gold dress watch for women", "ipad case - black"):
+# what follows is what it fits, goes with or is made by.
+HEAD_CUT = re.compile(r"\s[-–|]\s|,|\(|\[|\bfor\b|\bwith\b|\bw/|\bcompatible\b|\bby\b")
+
+
+def title_head(raw_title: str, language: str = "en") -> list[str]:
+    """Stemmed words of the title's naming part, numbers dropped; its last word is usually the
+    head noun ("watch" in "gold dress watch"), the thing a query's last word should name."""
+    for part in (HEAD_CUT.split(raw_title, maxsplit=1)[0], raw_title):
+        head = [t for t in tokens(part, language) if not any(c.isdigit() for c in t)]
+        if head:
+            return head
+    return []
+
+
 def parsed(doc: dict[str, Any]) -> dict[str, Any]:
     """A stored search document split once into what the features read (cached by the service)."""
     fields = {f: (doc.get(f) or "").split() for f in FIELD_WEIGHTS}
@@ -99,6 +120,7 @@ def parsed(doc: dict[str, Any]) -> dict[str, Any]:
         "dl": sum(len(v) for v in fields.values()),
         "title_bigrams": set(itertools.pairwise(title)),
         "raw_title": (doc.get("raw_title") or "").lower(),
+        "head": title_head((doc.get("raw_title") or "").lower()),
     }
 
 
@@ -112,6 +134,7 @@ def features(
     nq = max(len(qset), 1)
     q_bigrams = set(zip(q.ordered, q.ordered[1:], strict=False))
     qraw = q.raw.lower()
+    last = next((t for t in reversed(q.ordered) if not t.isdigit()), None)
     title_len_avg = max(avgdl / 3, 1.0)
     for c in cands:
         d = c.doc
@@ -121,6 +144,14 @@ def features(
             tfs[t] = sum(FIELD_WEIGHTS[f] * toks.count(t) for f, toks in fields.items())
         dl = d["dl"]
         title_tf = {t: float(title.count(t)) for t in qall if t in tset}
+        head = d["head"]
+        if last is None or not head:
+            head_end, head_dist, head_cover = -1.0, 7.0, 0.0
+        else:
+            head_end = float(head[-1] == last)
+            at = [i for i, t in enumerate(head) if t == last]
+            head_dist = float(min(len(head) - 1 - at[-1], 7)) if at else 7.0
+            head_cover = len(qset & set(head)) / nq
         rows.append(
             [
                 _bm25(tfs, dl, bm_terms, df, n_docs, avgdl),
@@ -147,6 +178,9 @@ def features(
                 math.log1p(c.review_count),
                 math.log1p(c.popularity),
                 float(c.in_stock),
+                head_end,
+                head_dist,
+                head_cover,
             ]
         )
     x = np.asarray(rows, dtype=np.float64).reshape(len(cands), len(FEATURE_NAMES))

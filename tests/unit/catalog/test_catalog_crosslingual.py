@@ -79,3 +79,36 @@ def test_query_vector_adds_its_nearest_catalog_phrase() -> None:
 def test_an_empty_lexicon_changes_nothing() -> None:
     bridge = CrossLingualBridge(ToyEncoder(), background=False)
     assert bridge.translate("buty", "pl") == "buty"
+
+
+class FixedEncoder:
+    """Vectors given per text (unit length), to set cosines exactly."""
+
+    name = "fixed"
+    dim = 3
+
+    def __init__(self, vectors: dict[str, list[float]]) -> None:
+        self.vectors = vectors
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        out = np.asarray([self.vectors.get(t, [0.0, 0.0, 1.0]) for t in texts], dtype=np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def test_a_common_catalog_word_beats_a_rare_look_alike_that_is_barely_closer() -> None:
+    # cosines with "mikser": "lonizer" 0.67, "mixer" 0.63, "zzz" far below
+    enc = FixedEncoder(
+        {"mikser": [1.0, 0.0, 0.0], "lonizer": [0.67, 0.742, 0.0], "mixer": [0.63, -0.777, 0.0]}
+    )
+    bridge = CrossLingualBridge(enc, word_threshold=0.6, background=False)
+    bridge.build(["lonizer", "mixer"], counts=[2, 68])
+    assert bridge.translate("mikser", "pl") == "mixer"
+    bridge.build(["lonizer", "mixer"])  # no counts: the nearest by cosine alone
+    assert bridge.translate("mikser", "pl") == "lonizer"
+
+
+def test_frequency_does_not_make_a_distant_word_a_translation() -> None:
+    enc = FixedEncoder({"mikser": [1.0, 0.0, 0.0], "mixer": [0.9, 0.436, 0.0], "shirt": [0.3, -0.954, 0.0]})
+    bridge = CrossLingualBridge(enc, word_threshold=0.6, background=False)
+    bridge.build(["mixer", "shirt"], counts=[3, 5_000])
+    assert bridge.translate("mikser", "pl") == "mixer"
