@@ -261,6 +261,8 @@ def _adjust(d: Dialogue, intent: str) -> str:
         return "apply_discount"
     if intent in ("out_of_scope", "faq", "chitchat") and _names_goods(d):
         return "search_products"  # "black hoodie", "travel backpack": a bare product phrase is a search
+    if intent == "out_of_scope" and _catalog_phrase(d):
+        return "search_products"  # "desk lamp": the merchant's own words, even where no entity names them
     has_results = bool(d.state.get("results"))
     pointing = d.entity("ordinal") is not None or d.entity("reference") is not None
     if (
@@ -296,6 +298,15 @@ def _names_goods(d: Dialogue) -> bool:
     if d.text.rstrip().endswith(("?", "？", "؟")) or len(d.text.split()) > BARE_PHRASE_MAX_WORDS:
         return False
     return any(d.entity(kind) is not None for kind in ("category", "brand", "color", "size"))
+
+
+def _catalog_phrase(d: Dialogue) -> bool:
+    """A short phrase, not a question, made of words the catalog itself uses."""
+    if d.text.rstrip().endswith(("?", "？", "؟")) or len(d.text.split()) > BARE_PHRASE_MAX_WORDS:
+        return False
+    service = search.search_service(d.services)
+    names_goods = getattr(service, "names_goods", None)
+    return bool(names_goods and names_goods(d.text, d.lang))
 
 
 def _out_of_scope(d: Dialogue) -> None:

@@ -178,6 +178,22 @@ class CrossLingualBridge:
         i = int(np.argmax(sims + FREQUENCY_PRIOR * self._log_counts if FREQUENCY_PRIOR else sims))
         return i, float(sims[i])
 
+    def maps_every_word(self, text: str, language: str) -> bool:
+        """Whether each of the phrase's words is a catalog word or has a close one ("lampka na
+        biurko" → "lamp", "desk"); False while the lexicon is not built."""
+        if not len(self.vocabulary):
+            return False
+        stop = STOP.get(language, set())
+        ws = [w for w in dict.fromkeys(words(text)) if w not in stop and not any(c.isdigit() for c in w)]
+        unknown = [w for w in ws if w not in self._known]
+        if not ws:
+            return False
+        if not unknown:
+            return True
+        with one_blas_thread():
+            sims = self.encoder.encode(unknown) @ self._matrix.T
+        return all(self._nearest(row)[1] >= self.word_threshold for row in sims)
+
     def translate(self, text: str, language: str, query_vector: np.ndarray | None = None) -> str:
         """The query's catalog-language rendering: words already in the catalog vocabulary and
         numbers stay, other words become their nearest catalog word (when close enough), followed

@@ -195,11 +195,18 @@ class Ranker:
     """Scores feature rows; without a model file it falls back to reciprocal rank fusion."""
 
     def __init__(self, path: str | Path | None = RANKER_FILE, booster: Any = None) -> None:
-        self.booster = booster
-        if booster is None and path is not None and Path(path).exists():
+        self._booster = booster
+        # loaded at first use (the search warm-up): importing lightgbm pulls in scikit-learn and
+        # scipy, ~1 s that the demo's first page should not wait for
+        self._path = Path(path) if booster is None and path is not None and Path(path).exists() else None
+
+    @property
+    def booster(self) -> Any:
+        if self._booster is None and self._path is not None:
             import lightgbm
 
-            self.booster = lightgbm.Booster(model_file=str(path))
+            self._booster = lightgbm.Booster(model_file=str(self._path))
+        return self._booster
 
     def score(self, x: np.ndarray) -> np.ndarray:
         if not len(x):

@@ -173,6 +173,17 @@ class SearchService:
         )
         return qt, (" ".join(corrected_words) if changed else None)
 
+    def names_goods(self, text: str, language: str) -> bool:
+        """Whether a phrase is made of the catalog's own words ("desk lamp", "mug"): the bot
+        reads such a phrase as a search where the intent model is unsure of it. Other languages
+        go through the cross-lingual lexicon, and only once it is built (never waits for it)."""
+        with self._read() as session:
+            self.refresh(session)
+        if language != CATALOG_LANGUAGE:
+            return self.bridge is not None and self.bridge.maps_every_word(text, language)
+        content = [t for t in tokens(text, CATALOG_LANGUAGE) if not t.isdigit()]
+        return bool(content) and all(t in self._df for t in content)
+
     # -- retrieval ------------------------------------------------------------------------------
     def _retrieval_terms(self, qt: QueryTerms) -> list[str]:
         """Terms in over a tenth of the catalog ("1", "white") make FTS score half the table and

@@ -165,3 +165,12 @@ def test_warm_up_loads_every_document_and_logs_nothing(catalog_db: Database, has
     assert (
         titles(catalog_db, svc.search(SearchQuery("waterproof boots")).hits)[0] == "Waterproof hiking boots"
     )
+
+
+def test_names_goods_only_when_every_word_is_a_catalog_word(catalog_db: Database, hash_encoder) -> None:
+    svc = SearchService(catalog_db, encoder=hash_encoder)
+    assert svc.names_goods("wireless earbuds", "en")
+    assert svc.names_goods("Running Shoes", "en")  # case and stemming as the index has them
+    assert not svc.names_goods("book me a flight", "en")
+    assert not svc.names_goods("the", "en")  # stop words alone name nothing
+    assert not svc.names_goods("earbuds", "pl")  # before the lexicon is built: never guessed
