@@ -293,16 +293,20 @@ def _adjust(d: Dialogue, intent: str) -> str:
 BARE_PHRASE_MAX_WORDS = 4
 
 
+def _bare_phrase(d: Dialogue) -> bool:
+    """A short phrase, not a question."""
+    return not d.text.rstrip().endswith(("?", "？", "؟")) and len(d.text.split()) <= BARE_PHRASE_MAX_WORDS
+
+
 def _names_goods(d: Dialogue) -> bool:
     """A short phrase, not a question, that names a category, brand, colour or size."""
-    if d.text.rstrip().endswith(("?", "？", "؟")) or len(d.text.split()) > BARE_PHRASE_MAX_WORDS:
-        return False
-    return any(d.entity(kind) is not None for kind in ("category", "brand", "color", "size"))
+    kinds = ("category", "brand", "color", "size")
+    return _bare_phrase(d) and any(d.entity(kind) is not None for kind in kinds)
 
 
 def _catalog_phrase(d: Dialogue) -> bool:
     """A short phrase, not a question, made of words the catalog itself uses."""
-    if d.text.rstrip().endswith(("?", "？", "؟")) or len(d.text.split()) > BARE_PHRASE_MAX_WORDS:
+    if not _bare_phrase(d):
         return False
     service = search.search_service(d.services)
     names_goods = getattr(service, "names_goods", None)
