@@ -183,11 +183,10 @@ class CrossLingualBridge:
         biurko" → "lamp", "desk"); False while the lexicon is not built."""
         if not len(self.vocabulary):
             return False
-        stop = STOP.get(language, set())
-        ws = [w for w in dict.fromkeys(words(text)) if w not in stop and not any(c.isdigit() for c in w)]
-        unknown = [w for w in ws if w not in self._known]
+        ws = [w for w in _content_words(text, language) if not any(c.isdigit() for c in w)]
         if not ws:
             return False
+        unknown = [w for w in ws if w not in self._known]
         if not unknown:
             return True
         with one_blas_thread():
@@ -200,8 +199,7 @@ class CrossLingualBridge:
         by the nearest catalog words to the whole query. Returns `text` when nothing maps."""
         if not len(self.vocabulary):
             return text
-        stop = STOP.get(language, set())
-        ws = [w for w in dict.fromkeys(words(text)) if w not in stop]
+        ws = _content_words(text, language)
         kept: list[str] = []
         unknown: list[str] = []
         for w in ws:
@@ -233,3 +231,9 @@ class CrossLingualBridge:
         seq = [w for phrase in kept + mapped for w in phrase.split()]
         out = list(dict.fromkeys(reversed(seq)))[::-1]
         return " ".join(out) if mapped else text
+
+
+def _content_words(text: str, language: str) -> list[str]:
+    """The query's distinct words in order, minus the language's stop words."""
+    stop = STOP.get(language, set())
+    return [w for w in dict.fromkeys(words(text)) if w not in stop]

@@ -5,8 +5,6 @@ vectors, fused and re-ranked by the learned ranker; hard filters with graceful r
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -67,17 +65,6 @@ class SearchService:
         self._pending_logs: list[dict[str, Any]] = []
 
     # -- caches ---------------------------------------------------------------------------------
-    @contextmanager
-    def _read(self) -> Iterator[Session]:
-        """A read transaction that does not take SQLite's write lock (BEGIN, not BEGIN IMMEDIATE)."""
-        with self.db.engine.connect() as conn:
-            conn.info["write"] = False
-            try:
-                with Session(bind=conn) as session:
-                    yield session
-            finally:
-                conn.info.pop("write", None)
-
     def refresh(self, session: Session) -> None:
         version = index.read_state(session, "index_version")
         if version == self._version:
@@ -177,7 +164,7 @@ class SearchService:
         """Whether a phrase is made of the catalog's own words ("desk lamp", "mug"): the bot
         reads such a phrase as a search where the intent model is unsure of it. Other languages
         go through the cross-lingual lexicon, and only once it is built (never waits for it)."""
-        with self._read() as session:
+        with self.db.read_session() as session:
             self.refresh(session)
         if language != CATALOG_LANGUAGE:
             return self.bridge is not None and self.bridge.maps_every_word(text, language)
@@ -258,7 +245,7 @@ class SearchService:
         ranker: Ranker | None = None,
         log: bool = True,
     ) -> SearchResult:
-        with self._read() as session:
+        with self.db.read_session() as session:
             qt, cands, did_you_mean = self.candidates(session, query)
             facts = load_facts(session, [c.product_id for c in cands], self._facts)
             kept, relaxed, explanation = apply_filters(cands, facts, query.filters)
@@ -288,7 +275,7 @@ class SearchService:
         cross-lingual lexicon is built on its background thread."""
         if self.encoder is not None:
             self.encoder.encode(["warm up"])
-        with self._read() as session:
+        with self.db.read_session() as session:
             self.refresh(session)
             ids = list(session.execute(select(SearchDocument.product_id).limit(PRELOAD_MAX + 1)).scalars())
             if len(ids) <= PRELOAD_MAX:
@@ -299,7 +286,7 @@ class SearchService:
                 load_facts(session, ids, self._facts)
         foreign = [lang for lang in dict.fromkeys(languages) if lang != CATALOG_LANGUAGE]
         if foreign and self.bridge is not None:
-            with self._read() as session:
+            with self.db.read_session() as session:
                 self.bridge.ensure(session, self._version, db=self.db)
         for lang in (CATALOG_LANGUAGE, *foreign):
             self.search(SearchQuery(text="warm up", language=lang, limit=10), log=False)

@@ -88,7 +88,6 @@ def set_stock_many(session: Session, levels: dict[str, int]) -> None:
         session.execute(insert(table), fresh[i : i + 1000])
 
 
-
 def available(session: Session, variant_ids: Iterable[str]) -> dict[str, int]:
     """Units free to sell per variant (0 for a variant with no stock row)."""
     ids = list(dict.fromkeys(variant_ids))
