@@ -23,6 +23,12 @@ def money(value: Money, language: str) -> str:
 
 
 def number(value: int | float, language: str) -> str:
+    return _number(value, language)
+
+
+@lru_cache(maxsize=4096)
+def _number(value: int | float, language: str) -> str:
+    # Babel's formatting remembered: stock counts and quantities repeat on every card and cart
     return str(format_decimal(value, locale=locale_for(language)))
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, event, func, select, update
+from sqlalchemy import CursorResult, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -38,6 +38,7 @@ from shopkeeper.cart.model import (
 from shopkeeper.cart.store import CHECKED_OUT, OPEN, Cart, CartLine, DiscountCode, DiscountRedemption
 from shopkeeper.cart.variants import find_variant
 from shopkeeper.kernel.clock import new_id, utcnow
+from shopkeeper.kernel.memo import TransactionMemo
 from shopkeeper.kernel.money import Money
 
 
@@ -46,10 +47,18 @@ def _rowcount(result: Any) -> int:
 
 
 # -- reading ------------------------------------------------------------------------------------
+# built once: chat turns run them, and building a statement costs about as much as running it
+_LINES = (
+    select(CartLine).where(CartLine.cart_id == bindparam("cart_id")).order_by(CartLine.added_at, CartLine.id)
+)
+_OPEN = select(Cart).where(Cart.customer_id == bindparam("customer_id"), Cart.status == OPEN)
+_LINE_OF = select(CartLine).where(
+    CartLine.cart_id == bindparam("cart_id"), CartLine.variant_id == bindparam("variant_id")
+)
+
+
 def _view(session: Session, cart: Cart, *, empty: bool = False) -> CartView:
-    rows = [] if empty else session.scalars(
-        select(CartLine).where(CartLine.cart_id == cart.id).order_by(CartLine.added_at, CartLine.id)
-    ).all()
+    rows = [] if empty else session.scalars(_LINES, {"cart_id": cart.id}).all()
     lines: list[LineView] = []
     unavailable: list[str] = []
     for row in rows:
@@ -70,29 +79,8 @@ def _view(session: Session, cart: Cart, *, empty: bool = False) -> CartView:
     )
 
 
-# A transaction reads one cart several times (a chat turn: the dialogue's cart, its summary, the
-# quote); every change goes through this module, which forgets the cart first, so the view read
-# last stays true until then. A rollback (also of a savepoint) forgets them all.
-VIEWS = "cart_views"
-
-
-def _memo(session: Session) -> dict[str, CartView]:
-    memo: dict[str, CartView] = session.info.setdefault(VIEWS, {})
-    return memo
-
-
-def _remember(session: Session, view: CartView) -> CartView:
-    _memo(session)[view.id] = view
-    return view
-
-
-def _forget(session: Session, cart_id: str) -> None:
-    session.info.get(VIEWS, {}).pop(cart_id, None)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_all(session: Session, previous_transaction: Any) -> None:
-    session.info.pop(VIEWS, None)
+# a payment webhook or a chat turn reads one cart several times (kernel/memo.py)
+_VIEWS: TransactionMemo[CartView] = TransactionMemo("cart_views")
 
 
 def _load(session: Session, cart_id: str) -> Cart:
@@ -103,24 +91,24 @@ def _load(session: Session, cart_id: str) -> Cart:
 
 
 def get_cart(session: Session, cart_id: str) -> CartView:
-    known = _memo(session).get(cart_id)
-    return known if known is not None else _remember(session, _view(session, _load(session, cart_id)))
+    known = _VIEWS.get(session, cart_id)
+    return known if known is not None else _VIEWS.remember(session, _view(session, _load(session, cart_id)))
 
 
 def access_cart(session: Session, cart_id: str, customer_id: str) -> CartView:
     """The cart if it belongs to this customer; another shopper's cart is simply not found."""
-    known = _memo(session).get(cart_id)
+    known = _VIEWS.get(session, cart_id)
     if known is not None and known.customer_id == customer_id:
         return known
     cart = session.get(Cart, cart_id, populate_existing=True)
     if cart is None or cart.customer_id != customer_id:
         raise CartNotFound(cart_id)
-    return _remember(session, _view(session, cart))
+    return _VIEWS.remember(session, _view(session, cart))
 
 
 def _known_open(session: Session, customer_id: str) -> CartView | None:
     return next(
-        (v for v in _memo(session).values() if v.customer_id == customer_id and v.status == OPEN), None
+        (v for v in _VIEWS.views(session).values() if v.customer_id == customer_id and v.status == OPEN), None
     )
 
 
@@ -128,8 +116,8 @@ def find_open_cart(session: Session, customer_id: str) -> CartView | None:
     known = _known_open(session, customer_id)
     if known is not None:
         return known
-    cart = session.scalar(select(Cart).where(Cart.customer_id == customer_id, Cart.status == OPEN))
-    return _remember(session, _view(session, cart)) if cart else None
+    cart = session.scalar(_OPEN, {"customer_id": customer_id})
+    return _VIEWS.remember(session, _view(session, cart)) if cart else None
 
 
 def open_cart(
@@ -139,7 +127,7 @@ def open_cart(
     known = _known_open(session, customer_id)
     if known is not None and (not conversation_id or known.conversation_id == conversation_id):
         return known
-    cart = session.scalar(select(Cart).where(Cart.customer_id == customer_id, Cart.status == OPEN))
+    cart = session.scalar(_OPEN, {"customer_id": customer_id})
     if cart is None:
         now = utcnow()
         try:
@@ -149,21 +137,21 @@ def open_cart(
                     currency=currency.upper(), status=OPEN, version=1, created_at=now, updated_at=now,
                 )
                 session.add(cart)
-            return _remember(session, _view(session, cart, empty=True))  # new: no lines to read
+            return _VIEWS.remember(session, _view(session, cart, empty=True))  # new: no lines to read
         except IntegrityError:
-            cart = session.scalar(select(Cart).where(Cart.customer_id == customer_id, Cart.status == OPEN))
+            cart = session.scalar(_OPEN, {"customer_id": customer_id})
             if cart is None:
                 raise
     elif conversation_id and cart.conversation_id != conversation_id:
         cart.conversation_id = conversation_id  # the cart follows the shopper to their latest chat
         session.flush()
-    return _remember(session, _view(session, cart))
+    return _VIEWS.remember(session, _view(session, cart))
 
 
 # -- changing -----------------------------------------------------------------------------------
 def _bump(session: Session, cart_id: str, expected_version: int | None, **values: Any) -> Cart:
     """Advance the version (row-locks the cart on PostgreSQL, so changes to one cart serialise)."""
-    _forget(session, cart_id)
+    _VIEWS.forget(session, cart_id)
     cond = [Cart.id == cart_id, Cart.status == OPEN]
     if expected_version is not None:
         cond.append(Cart.version == expected_version)
@@ -197,9 +185,7 @@ def add_item(session: Session, cart_id: str, variant_id: str, quantity: int = 1,
         raise CurrencyMismatch(
             f"{variant_id} is priced in {variant.price.currency}, the cart in {cart.currency}"
         )
-    line = session.scalar(
-        select(CartLine).where(CartLine.cart_id == cart_id, CartLine.variant_id == variant_id)
-    )
+    line = session.scalar(_LINE_OF, {"cart_id": cart_id, "variant_id": variant_id})
     new_quantity = quantity + (line.quantity if line else 0)
     check_quantity(new_quantity)
     _check_stock(session, variant_id, new_quantity)
@@ -212,7 +198,7 @@ def add_item(session: Session, cart_id: str, variant_id: str, quantity: int = 1,
     else:
         line.quantity = new_quantity
     session.flush()
-    return _remember(session, _view(session, cart))
+    return _VIEWS.remember(session, _view(session, cart))
 
 
 def _line(session: Session, cart_id: str, line_id: str) -> CartLine:
@@ -234,7 +220,7 @@ def set_quantity(session: Session, cart_id: str, line_id: str, quantity: int, *,
         _check_stock(session, line.variant_id, quantity)
     line.quantity = quantity
     session.flush()
-    return _remember(session, _view(session, cart))
+    return _VIEWS.remember(session, _view(session, cart))
 
 
 def remove_line(
@@ -243,7 +229,7 @@ def remove_line(
     cart = _bump(session, cart_id, expected_version)
     session.delete(_line(session, cart_id, line_id))
     session.flush()
-    return _remember(session, _view(session, cart))
+    return _VIEWS.remember(session, _view(session, cart))
 
 
 def clear_cart(session: Session, cart_id: str) -> CartView:
@@ -251,7 +237,7 @@ def clear_cart(session: Session, cart_id: str) -> CartView:
     for line in session.scalars(select(CartLine).where(CartLine.cart_id == cart_id)).all():
         session.delete(line)
     session.flush()
-    return _remember(session, _view(session, cart))
+    return _VIEWS.remember(session, _view(session, cart))
 
 
 def mark_checked_out(session: Session, cart_id: str, order_id: str, *,
@@ -319,12 +305,12 @@ def apply_discount(session: Session, cart_id: str, code: str, customer_id: str, 
     view = get_cart(session, cart_id)
     evaluate_discount(session, code, view.subtotal, customer_id)
     cart = _bump(session, cart_id, expected_version, discount_code=normalize_code(code))
-    return _remember(session, _view(session, cart))
+    return _VIEWS.remember(session, _view(session, cart))
 
 
 def remove_discount(session: Session, cart_id: str, *, expected_version: int | None = None) -> CartView:
     cart = _bump(session, cart_id, expected_version, discount_code=None)
-    return _remember(session, _view(session, cart))
+    return _VIEWS.remember(session, _view(session, cart))
 
 
 def redeem_discount(session: Session, code: str, customer_id: str, order_id: str) -> bool:

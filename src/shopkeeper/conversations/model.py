@@ -73,3 +73,5 @@ class Turn:
     replies: list[Any]  # channels.messages.Reply
     reply_message_ids: list[str]
     replayed: bool = False
+    # each reply's JSON body (Reply.model_dump(mode="json")) as stored: serialised once per turn
+    reply_bodies: list[dict[str, Any]] = field(default_factory=list)

@@ -3,14 +3,13 @@ the same transaction as the order change (in-transaction listeners)."""
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from shopkeeper import orders
-from shopkeeper.conversations.services import send_to_customer
+from shopkeeper.conversations.services import copy_state, send_to_customer
 from shopkeeper.conversations.store import ConversationRow
 from shopkeeper.kernel.events import EventBus
 
@@ -36,7 +35,7 @@ def _notify(session: Session, event: Any) -> None:
     reply = order_update_reply(order, EVENT_KEYS[type(event)], conv.language or "en")
     send_to_customer(session, conv.id, reply)
     if isinstance(event, orders.OrderPaid):
-        state = copy.deepcopy(conv.state or {})
+        state = copy_state(conv.state)
         state.pop("checkout", None)  # the purchase is done; a new checkout starts afresh
         state.pop("cart_id", None)
         state["last_order_id"] = order.id

@@ -5,17 +5,18 @@ owns the thread, store every reply and queue it in the outbox in the same transa
 from __future__ import annotations
 
 import copy
+import json
 import threading
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.attributes import set_committed_value
 
 from shopkeeper import customers, handoff
 from shopkeeper.channels.messages import InboundMessage, Reply
@@ -34,7 +35,7 @@ from shopkeeper.conversations.model import (
 from shopkeeper.conversations.store import ConversationRow, MessageRow
 from shopkeeper.kernel import outbox
 from shopkeeper.kernel.clock import new_id, utcnow
-from shopkeeper.kernel.db import record_event
+from shopkeeper.kernel.db import core_connection, record_event
 
 # channels whose replies are handed over in the same HTTP response (REST) count as sent at once
 SYNCHRONOUS_CHANNELS = frozenset({"webchat", "cli"})
@@ -46,6 +47,43 @@ _SQLITE_TURNS = threading.Lock()
 
 def _turn_lock(services: Any) -> AbstractContextManager[Any]:
     return _SQLITE_TURNS if services.db.dialect == "sqlite" else nullcontext()
+
+
+# -- statements of a chat turn, built once (no statement building or cache key per call) ---------
+_CONVERSATIONS = cast(Table, ConversationRow.__table__)
+_MESSAGES = cast(Table, MessageRow.__table__)
+_FIND_THREAD = select(ConversationRow).where(
+    ConversationRow.customer_id == bindparam("customer_id"),
+    ConversationRow.channel == bindparam("channel"),
+    ConversationRow.channel_account == bindparam("account"),
+)
+_PEEK_THREAD = select(_CONVERSATIONS.c.owner, _CONVERSATIONS.c.language, _CONVERSATIONS.c.state).where(
+    _CONVERSATIONS.c.channel == bindparam("channel"),
+    _CONVERSATIONS.c.channel_account == bindparam("account"),
+    _CONVERSATIONS.c.external_id == bindparam("external_id"),
+)
+_INSERT_INBOUND = {
+    name: dialect_insert(_MESSAGES)
+    .on_conflict_do_nothing(index_elements=[_MESSAGES.c.inbound_key])
+    .returning(_MESSAGES.c.id)
+    for name, dialect_insert in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
+}
+_INSERT_MESSAGES = insert(_MESSAGES)
+_TOUCH_THREAD = (
+    update(_CONVERSATIONS)
+    .where(_CONVERSATIONS.c.id == bindparam("b_id"))
+    .values(last_inbound_at=bindparam("b_at"), updated_at=bindparam("b_at"))
+)
+_SAVE_THREAD = _TOUCH_THREAD.values(state=bindparam("b_state"), language=bindparam("b_language"))
+
+
+def copy_state(state: dict[str, Any] | None) -> dict[str, Any]:
+    """A deep copy of a JSON dialogue state (a JSON round trip: several times cheaper than
+    copy.deepcopy on the ~100 objects of a state holding search results)."""
+    if not state:
+        return {}
+    copied: dict[str, Any] = json.loads(json.dumps(state))
+    return copied
 
 
 def _conv_view(row: ConversationRow) -> ConversationView:
@@ -102,13 +140,7 @@ def find_conversation(
 
 
 def _find_row(session: Session, customer_id: str, channel: str, account: str) -> ConversationRow | None:
-    return session.scalar(
-        select(ConversationRow).where(
-            ConversationRow.customer_id == customer_id,
-            ConversationRow.channel == channel,
-            ConversationRow.channel_account == account,
-        )
-    )
+    return session.scalar(_FIND_THREAD, {"customer_id": customer_id, "channel": channel, "account": account})
 
 
 def _open_row(
@@ -180,53 +212,83 @@ def history(
 
 
 # -- outbound -----------------------------------------------------------------------------------
-def _store_reply(
+def _store_replies(
     session: Session,
     conv: ConversationRow,
-    reply: Reply,
+    replies: list[Reply],
     in_reply_to: str | None,
     status: str = "queued",
     *,
     delivered: bool = False,
-) -> MessageRow:
+) -> list[dict[str, Any]]:
+    """Store the replies and queue each in the outbox: one Core INSERT (an executemany for
+    several) per table, no unit of work. Returns the stored message rows' values, whose "reply"
+    is each reply's JSON body."""
+    if not replies:
+        return []
     now = utcnow()
-    body = reply.model_dump(mode="json")
-    row = MessageRow(
-        id=new_id("msg"),
-        conversation_id=conv.id,
+    messages: list[dict[str, Any]] = []
+    queued: list[dict[str, Any]] = []
+    kind = f"channel.{conv.channel}"
+    for reply in replies:
+        body = reply.model_dump(mode="json")
+        message_id = new_id("msg")
+        messages.append(
+            {
+                "id": message_id,
+                "conversation_id": conv.id,
+                "direction": "out",
+                "sender": reply.sender,
+                "agent_id": reply.agent_id,
+                "text": _plain_text(reply),
+                "payload": None,
+                "reply": body,
+                "inbound_key": None,
+                "in_reply_to": in_reply_to,
+                "provider_message_id": None,
+                "status": status,
+                "status_at": now,
+                "created_at": now,
+            }
+        )
+        # no dedupe key: the message id is new, so the outbox needs no look-up before the insert.
+        # delivered: the caller pushes it to the hub once this commits (see receive_turn): the
+        # worker would only repeat that, with two more write transactions per reply
+        queued.append(
+            outbox.outbox_row(
+                kind,
+                conv.external_id,
+                {
+                    "conversation_id": conv.id,
+                    "message_id": message_id,
+                    "channel_account": conv.channel_account,
+                    "reply": body,
+                },
+                now,
+                sent_as=message_id if delivered else None,
+            )
+        )
+    # flushed first: a thread opened in this transaction must exist before its messages
+    core_connection(session).execute(_INSERT_MESSAGES, messages)
+    outbox.enqueue_rows(session, queued)
+    for reply, message in zip(replies, messages, strict=True):
+        record_event(session, MessageStored(conv.id, message["id"], "out", reply.sender))
+    return messages
+
+
+def _message_view(values: dict[str, Any]) -> MessageView:
+    return MessageView(
+        id=values["id"],
+        conversation_id=values["conversation_id"],
         direction="out",
-        sender=reply.sender,
-        agent_id=reply.agent_id,
-        text=_plain_text(reply),
-        payload=None,
-        reply=body,
-        inbound_key=None,
-        in_reply_to=in_reply_to,
-        provider_message_id=None,
-        status=status,
-        status_at=now,
-        created_at=now,
+        sender=values["sender"],
+        text=values["text"],
+        payload=values["payload"],
+        reply=values["reply"],
+        status=values["status"],
+        agent_id=values["agent_id"],
+        created_at=values["created_at"],
     )
-    session.add(row)
-    # no dedupe key: the message id is new, so the outbox needs no look-up before the insert
-    queued = outbox.enqueue(
-        session,
-        f"channel.{conv.channel}",
-        conv.external_id,
-        {
-            "conversation_id": conv.id,
-            "message_id": row.id,
-            "channel_account": conv.channel_account,
-            "reply": body,
-        },
-    )
-    if delivered:
-        # the caller pushes it to the hub once this commits (see _push_after_commit): the worker
-        # would only repeat that, with two more write transactions per reply
-        queued.status, queued.sent_at, queued.attempts = outbox.SENT, now, 1
-        queued.provider_message_id = row.id
-    record_event(session, MessageStored(conv.id, row.id, "out", reply.sender))
-    return row
 
 
 def _plain_text(reply: Reply) -> str | None:
@@ -238,10 +300,10 @@ def _plain_text(reply: Reply) -> str | None:
 def send_to_customer(session: Session, conversation_id: str, reply: Reply) -> MessageView:
     """A proactive, agent or order-update message into the thread, delivered through the outbox."""
     conv = _row(session, conversation_id)
-    row = _store_reply(session, conv, reply, None)
+    (stored,) = _store_replies(session, conv, [reply], None)
     conv.updated_at = utcnow()
     session.flush()
-    return _msg_view(row)
+    return _message_view(stored)
 
 
 def update_status(session: Session, message_id: str, status: str, *, by_provider_id: bool = False) -> bool:
@@ -263,11 +325,18 @@ def mark_provider_id(session: Session, message_id: str, provider_message_id: str
 
 
 # -- inbound ------------------------------------------------------------------------------------
-def _replies_to(session: Session, inbound_row_id: str) -> tuple[list[Reply], list[str]]:
+def _replies_to(
+    session: Session, inbound_row_id: str
+) -> tuple[list[Reply], list[str], list[dict[str, Any]]]:
     rows = session.scalars(
         select(MessageRow).where(MessageRow.in_reply_to == inbound_row_id).order_by(MessageRow.id)
     ).all()
-    return [Reply.model_validate(r.reply) for r in rows if r.reply], [r.id for r in rows]
+    stored = [r for r in rows if r.reply]
+    return (
+        [Reply.model_validate(r.reply) for r in stored],
+        [r.id for r in stored],
+        [dict(r.reply or {}) for r in stored],
+    )
 
 
 def _replay(session: Session, key: str) -> Turn | None:
@@ -275,8 +344,8 @@ def _replay(session: Session, key: str) -> Turn | None:
     if seen is None:
         return None
     conv = _row(session, seen.conversation_id)
-    replies, ids = _replies_to(session, seen.id)
-    return Turn(conv.id, conv.owner, replies, ids, replayed=True)
+    replies, ids, bodies = _replies_to(session, seen.id)
+    return Turn(conv.id, conv.owner, replies, ids, replayed=True, reply_bodies=bodies)
 
 
 def _peek_state(services: Any, inbound: InboundMessage) -> dict[str, Any] | None:
@@ -284,21 +353,22 @@ def _peek_state(services: Any, inbound: InboundMessage) -> dict[str, Any] | None
     with services.db.engine.connect() as conn:
         conn.info["write"] = False  # a plain BEGIN: readers never wait on SQLite's one writer
         try:
-            with Session(bind=conn) as session:
-                row = session.scalar(
-                    select(ConversationRow).where(
-                        ConversationRow.channel == inbound.channel,
-                        ConversationRow.channel_account == inbound.channel_account,
-                        ConversationRow.external_id == inbound.sender_id,
-                    )
-                )
-                if row is None or not bot_may_reply(row.owner):
-                    return None
-                state = copy.deepcopy(row.state or {})
-                state.setdefault("lang", row.language)
-                return state
+            with conn.begin():
+                row = conn.execute(
+                    _PEEK_THREAD,
+                    {
+                        "channel": inbound.channel,
+                        "account": inbound.channel_account,
+                        "external_id": inbound.sender_id,
+                    },
+                ).first()
         finally:
             conn.info.pop("write", None)
+    if row is None or not bot_may_reply(row.owner):
+        return None
+    state: dict[str, Any] = dict(row.state or {})  # decoded for this read alone: nobody shares it
+    state.setdefault("lang", row.language)
+    return state
 
 
 def _ahead(services: Any, inbound: InboundMessage) -> Any:
@@ -325,8 +395,8 @@ def receive_turn(services: Any, inbound: InboundMessage) -> Turn:
     with _turn_lock(services):
         turn = _receive_in_transaction(services, inbound, key, ahead, hub is not None)
     if hub is not None and not turn.replayed and hub.connected(turn.conversation_id):
-        for message_id, reply in zip(turn.reply_message_ids, turn.replies, strict=True):
-            hub.deliver_once(turn.conversation_id, message_id, reply.model_dump(mode="json"))
+        for message_id, body in zip(turn.reply_message_ids, turn.reply_bodies, strict=True):
+            hub.deliver_once(turn.conversation_id, message_id, body)
     return turn
 
 
@@ -367,13 +437,42 @@ def _receive_in_transaction(
         record_event(session, MessageStored(conv.id, message_id, "in", "shopper"))
         replies: list[Reply] = []
         if bot_may_reply(conv.owner):
-            replies = _run_bot(services, session, conv, customer, inbound, ahead)
-        # set after the bot: one UPDATE of the thread with its new state (the bot's reads would
-        # otherwise flush the timestamps in an UPDATE of their own)
-        conv.last_inbound_at = conv.updated_at = now
+            replies, state, language = _run_bot(services, session, conv, customer, inbound, ahead)
+            _save_thread(session, conv, now, state, language)
+        else:
+            _save_thread(session, conv, now)
         status = "sent" if inbound.channel in SYNCHRONOUS_CHANNELS else "queued"
-        ids = [_store_reply(session, conv, r, message_id, status, delivered=delivered).id for r in replies]
-        return Turn(conv.id, conv.owner, replies, ids)
+        stored = _store_replies(session, conv, replies, message_id, status, delivered=delivered)
+        return Turn(
+            conv.id,
+            conv.owner,
+            replies,
+            [m["id"] for m in stored],
+            reply_bodies=[m["reply"] for m in stored],
+        )
+
+
+def _save_thread(
+    session: Session,
+    conv: ConversationRow,
+    now: datetime,
+    state: dict[str, Any] | None = None,
+    language: str | None = None,
+) -> None:
+    """One Core UPDATE of the thread after the bot: its timestamps and (bot turns) its new state
+    and language. The row object is told the same values as already committed, so the unit of
+    work writes none of them again (it still writes what else changed, e.g. a handoff's owner)."""
+    values: dict[str, Any] = {"last_inbound_at": now, "updated_at": now}
+    connection = core_connection(session)
+    if state is None:
+        connection.execute(_TOUCH_THREAD, {"b_id": conv.id, "b_at": now})
+    else:
+        values |= {"state": state, "language": language}
+        connection.execute(
+            _SAVE_THREAD, {"b_id": conv.id, "b_at": now, "b_state": state, "b_language": language}
+        )
+    for key, value in values.items():
+        set_committed_value(conv, key, value)
 
 
 def _store_inbound(
@@ -382,29 +481,27 @@ def _store_inbound(
     """The shopper's message stored once: one INSERT … ON CONFLICT DO NOTHING on its key (no
     read first, no savepoint), so a retry costs nothing extra and a race cannot store it twice.
     None when the key was already stored."""
-    session.flush()  # a thread opened in this transaction must exist before its message
     message_id = new_id("msg")
-    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
-    stored = session.execute(
-        insert(MessageRow)
-        .values(
-            id=message_id,
-            conversation_id=conversation_id,
-            direction="in",
-            sender="shopper",
-            agent_id=None,
-            text=inbound.text[:4000] if inbound.text else None,
-            payload=(inbound.payload or None),
-            reply=None,
-            inbound_key=key,
-            in_reply_to=None,
-            provider_message_id=inbound.message_id,
-            status="received",
-            status_at=now,
-            created_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=[MessageRow.inbound_key])
-        .returning(MessageRow.id)
+    # flushed first: a thread opened in this transaction must exist before its message
+    connection = core_connection(session)
+    stored = connection.execute(
+        _INSERT_INBOUND[connection.dialect.name],
+        {
+            "id": message_id,
+            "conversation_id": conversation_id,
+            "direction": "in",
+            "sender": "shopper",
+            "agent_id": None,
+            "text": inbound.text[:4000] if inbound.text else None,
+            "payload": (inbound.payload or None),
+            "reply": None,
+            "inbound_key": key,
+            "in_reply_to": None,
+            "provider_message_id": inbound.message_id,
+            "status": "received",
+            "status_at": now,
+            "created_at": now,
+        },
     ).scalar()
     return message_id if stored is not None else None
 
@@ -416,7 +513,8 @@ def _run_bot(
     customer: customers.Customer,
     inbound: InboundMessage,
     ahead: Any = None,
-) -> list[Reply]:
+) -> tuple[list[Reply], dict[str, Any], str | None]:
+    """The bot's replies, the thread's new state and language (the caller writes both)."""
     from shopkeeper import bots
 
     turn = bots.respond(
@@ -427,20 +525,19 @@ def _run_bot(
             customer_id=customer.id,
             channel=conv.channel,
             language=conv.language,
-            state=copy.deepcopy(conv.state or {}),
+            state=copy_state(conv.state),
             customer_name=customer.name,
         ),
         inbound,
         ahead,
     )
-    conv.state = turn.state
-    flag_modified(conv, "state")  # nested JSON changes are invisible to SQLAlchemy otherwise
+    language = conv.language
     if turn.language and turn.language != conv.language:
-        conv.language = turn.language
+        language = turn.language
         customers.resolve_customer(session, inbound.channel, inbound.sender_id, None, turn.language)
     if turn.handoff_reason:
         _to_waiting(session, conv, turn.handoff_reason, turn.handoff_note)
-    return turn.replies
+    return turn.replies, turn.state, language
 
 
 def receive(services: Any, inbound: InboundMessage) -> list[Reply]:

@@ -4,9 +4,9 @@ contact details, addresses, consent history and activity, and merge profiles pro
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,9 +27,17 @@ from shopkeeper.customers.model import (
 )
 from shopkeeper.customers.store import ActivityRow, AddressRow, ConsentRow, CustomerRow, IdentityRow
 from shopkeeper.kernel.clock import new_id, utcnow
-from shopkeeper.kernel.db import record_event
+from shopkeeper.kernel.db import core_connection, record_event
 
 MAX_MERGE_HOPS = 16
+
+# built once: a chat turn runs them, and building a statement costs more than running it
+_IDENTITY_WITH_CUSTOMER = (
+    select(IdentityRow, CustomerRow)
+    .join(CustomerRow, CustomerRow.id == IdentityRow.customer_id)
+    .where(IdentityRow.channel == bindparam("channel"), IdentityRow.external_id == bindparam("external_id"))
+)
+_INSERT_ACTIVITY = insert(cast(Table, ActivityRow.__table__))
 
 
 def resolve_customer(
@@ -192,7 +200,11 @@ def record_activity(session: Session, customer_id: str, kind: str, data: dict[st
         raise InvalidActivity(f"unknown activity kind {kind!r}", details={"kind": sorted(ACTIVITY_KINDS)})
     row = _survivor(session, customer_id)
     now = utcnow()
-    session.add(ActivityRow(customer_id=row.id, kind=kind, data=dict(data), at=now))
+    # a Core INSERT (pending rows flushed first: the customer may be new in this transaction):
+    # the activity log is only appended to, and a unit of work per action costs more than it
+    core_connection(session).execute(
+        _INSERT_ACTIVITY, {"customer_id": row.id, "kind": kind, "data": dict(data), "at": now}
+    )
     record_event(session, ActivityRecorded(row.id, kind, dict(data), now))
     return Activity(kind, dict(data), now)
 
@@ -331,11 +343,7 @@ def _identity_with_customer(
     session: Session, channel: str, external_id: str
 ) -> tuple[IdentityRow, CustomerRow] | None:
     """The identity and the customer it names, in one query (a chat turn resolves both)."""
-    found = session.execute(
-        select(IdentityRow, CustomerRow)
-        .join(CustomerRow, CustomerRow.id == IdentityRow.customer_id)
-        .where(IdentityRow.channel == channel, IdentityRow.external_id == external_id)
-    ).first()
+    found = session.execute(_IDENTITY_WITH_CUSTOMER, {"channel": channel, "external_id": external_id}).first()
     return (found[0], found[1]) if found else None
 
 

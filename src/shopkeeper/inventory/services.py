@@ -27,7 +27,7 @@ from shopkeeper.inventory.store import (
     Stock,
 )
 from shopkeeper.kernel.clock import new_id, utcnow
-from shopkeeper.kernel.db import record_event
+from shopkeeper.kernel.db import core_connection, record_event
 
 
 def _rowcount(result: Any) -> int:
@@ -51,6 +51,11 @@ def set_stock(session: Session, variant_id: str, on_hand: int) -> None:
 
 
 MAX_IDS_PER_QUERY = 10_000
+_STOCK = cast(Any, Stock.__table__)
+# built once: every search and card reads free stock, often for hundreds of variants at a time
+_AVAILABLE = select(_STOCK.c.variant_id, _STOCK.c.on_hand - _STOCK.c.reserved).where(
+    _STOCK.c.variant_id.in_(bindparam("ids", expanding=True))
+)
 
 
 def set_stock_many(session: Session, levels: dict[str, int]) -> None:
@@ -94,13 +99,10 @@ def available(session: Session, variant_ids: Iterable[str]) -> dict[str, int]:
     if not ids:
         return {}
     found: dict[str, int] = {}
+    connection = core_connection(session)
     # in slices: a whole catalog's variants would pass PostgreSQL's 65,535 bind parameters
     for i in range(0, len(ids), MAX_IDS_PER_QUERY):
-        rows = session.execute(
-            select(Stock.variant_id, Stock.on_hand - Stock.reserved).where(
-                Stock.variant_id.in_(ids[i : i + MAX_IDS_PER_QUERY])
-            )
-        ).all()
+        rows = connection.execute(_AVAILABLE, {"ids": ids[i : i + MAX_IDS_PER_QUERY]}).all()
         found.update((vid, max(0, int(free))) for vid, free in rows)
     return {vid: found.get(vid, 0) for vid in ids}
 

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import JSON, Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
@@ -150,6 +150,15 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def core_connection(session: Session) -> Connection:
+    """The session's connection, for a Core statement built once at import on a hot path (no
+    statement building, no cache key, no ORM execution layer per call). Pending ORM changes are
+    flushed first, as `session.execute` would (autoflush), so the statement sees them."""
+    if session.autoflush and (session.new or session.dirty or session.deleted):
+        session.flush()
+    return session.connection()
 
 
 def record_event(session: Session, event_obj: object) -> None:

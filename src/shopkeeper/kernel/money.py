@@ -22,6 +22,14 @@ def currency_exponent(currency: str) -> int:
     return int(get_currency_precision(currency.upper()))
 
 
+@lru_cache(maxsize=16_384)
+def _formatted(amount_minor: int, currency: str, locale: str) -> str:
+    """Babel's formatting (~0.1 ms a call) remembered: a chat turn formats the same prices again
+    and again (cards, cart lines, totals)."""
+    value = Decimal(amount_minor).scaleb(-currency_exponent(currency))
+    return str(format_currency(value, currency, locale=locale))
+
+
 @dataclass(frozen=True, slots=True, order=False)
 class Money:
     amount_minor: int
@@ -113,7 +121,7 @@ class Money:
         return Decimal(self.amount_minor).scaleb(-currency_exponent(self.currency))
 
     def format(self, locale: str = "en") -> str:
-        return str(format_currency(self.decimal, self.currency, locale=locale))
+        return _formatted(self.amount_minor, self.currency, locale)
 
     def to_dict(self) -> dict[str, object]:
         return {"amount_minor": self.amount_minor, "currency": self.currency}

@@ -11,13 +11,13 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Index, String, Text, select, update
+from sqlalchemy import Index, String, Table, Text, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from shopkeeper.kernel.clock import new_id, utcnow
-from shopkeeper.kernel.db import Base, Database
+from shopkeeper.kernel.db import Base, Database, core_connection
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,44 @@ def enqueue(
             return existing
     session.add(msg)
     return msg
+
+
+# built once: no statement building or cache key per call
+_INSERT = insert(cast(Table, OutboxMessage.__table__))
+
+
+def outbox_row(
+    kind: str,
+    destination: str,
+    payload: dict[str, Any],
+    now: datetime,
+    *,
+    sent_as: str | None = None,
+) -> dict[str, Any]:
+    """The values of one outbox row for `enqueue_rows` (no dedupe key). `sent_as` records a
+    message its caller has already handed over (e.g. in the HTTP response or to the in-process
+    hub) as sent once, under that provider id: the worker then leaves it alone."""
+    return {
+        "id": new_id("out"),
+        "kind": kind,
+        "destination": destination,
+        "payload": payload,
+        "dedupe_key": None,
+        "status": SENT if sent_as is not None else PENDING,
+        "attempts": 1 if sent_as is not None else 0,
+        "next_attempt_at": now,
+        "created_at": now,
+        "sent_at": now if sent_as is not None else None,
+        "last_error": None,
+        "provider_message_id": sent_as,
+    }
+
+
+def enqueue_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert outbox rows (from `outbox_row`) in the caller's transaction with one Core
+    statement (an executemany for several): the hot path of a chat turn, with no unit of work."""
+    if rows:
+        core_connection(session).execute(_INSERT, rows)
 
 
 def _claim(db: Database, limit: int, kinds: set[str] | None) -> list[str]:
@@ -176,5 +214,7 @@ __all__ = [
     "Sender",
     "deliver_due",
     "enqueue",
+    "enqueue_rows",
+    "outbox_row",
     "requeue_expired_leases",
 ]

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from shopkeeper import inventory
 from shopkeeper.kernel.clock import new_id, utcnow
 from shopkeeper.kernel.db import record_event
+from shopkeeper.kernel.memo import TransactionMemo
 from shopkeeper.kernel.money import Money
 from shopkeeper.orders.errors import IllegalTransition, OrderNotFound
 from shopkeeper.orders.events import (
@@ -98,7 +99,12 @@ def create_order(session: Session, new: NewOrder, *, number_prefix: str = DEFAUL
         order_id=order.id, customer_id=order.customer_id, conversation_id=order.conversation_id,
         number=order.number, total=new.totals.total,
     ))
-    return _view(session, order, [placed])  # its whole history: no need to read it back
+    # its whole history: no need to read it back
+    return _VIEWS.remember(session, _view(session, order, [placed]))
+
+
+# a payment webhook or a chat turn reads one order several times (kernel/memo.py)
+_VIEWS: TransactionMemo[OrderView] = TransactionMemo("order_views", forget_on_commit=True)
 
 
 def _load(session: Session, order_id: str) -> Order:
@@ -127,12 +133,16 @@ def _view(session: Session, order: Order, history: Sequence[OrderStatusChange] |
 
 
 def get_order(session: Session, order_id: str) -> OrderView:
-    return _view(session, _load(session, order_id))
+    known = _VIEWS.get(session, order_id)
+    return known if known is not None else _VIEWS.remember(session, _view(session, _load(session, order_id)))
 
 
 def find_order(session: Session, order_id: str) -> OrderView | None:
+    known = _VIEWS.get(session, order_id)
+    if known is not None:
+        return known
     order = session.get(Order, order_id, populate_existing=True)
-    return _view(session, order) if order else None
+    return _VIEWS.remember(session, _view(session, order)) if order else None
 
 
 def find_order_by_number(session: Session, number: str) -> OrderView | None:
@@ -159,6 +169,7 @@ def list_orders(session: Session, customer_id: str, *, limit: int = 50) -> list[
 
 def _move(session: Session, order_id: str, target: OrderStatus, reason: str | None,
           **values: Any) -> Order:
+    _VIEWS.forget(session, order_id)
     order = _load(session, order_id)
     current = order.status
     check_transition(current, target)
@@ -180,6 +191,7 @@ def _move(session: Session, order_id: str, target: OrderStatus, reason: str | No
 
 def attach_payment(session: Session, order_id: str, payment_id: str) -> None:
     """Remember the payment started for this order (the latest one wins)."""
+    _VIEWS.forget(session, order_id)
     order = _load(session, order_id)
     check_transition(order.status, OrderStatus.PAID)  # only an unpaid order takes a payment
     order.payment_id = payment_id
@@ -249,6 +261,7 @@ def refund(session: Session, order_id: str, reason: str = "refunded") -> OrderVi
 def confirm_refund(session: Session, order_id: str, amount: Money) -> OrderView:
     """The provider confirms the money went back in full: a paid order becomes refunded; a cancelled
     one stays cancelled, with the refund written to its history and announced (OrderRefunded)."""
+    _VIEWS.forget(session, order_id)
     order = _load(session, order_id)
     if order.status != OrderStatus.CANCELLED:
         return refund(session, order_id, "refunded")

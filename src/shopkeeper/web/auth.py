@@ -5,6 +5,7 @@ a signed agent token. Endpoints depend on `current_shopper` / `current_agent`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from fastapi import Depends, HTTPException, Request, status
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -18,7 +19,13 @@ AGENT_TOKEN_MAX_AGE_S = 12 * 3600
 
 
 def _serializer(settings: Settings, salt: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(settings.secret_key.get_secret_value(), salt=salt)
+    return _serializer_for(settings.secret_key.get_secret_value(), salt)
+
+
+@lru_cache(maxsize=16)
+def _serializer_for(secret: str, salt: str) -> URLSafeTimedSerializer:
+    # built once per key: every shopper request checks a token
+    return URLSafeTimedSerializer(secret, salt=salt)
 
 
 def issue_shopper_token(settings: Settings, customer_id: str) -> str:
@@ -74,10 +81,11 @@ def _unauthorized(message: str) -> HTTPException:
     )
 
 
-def current_shopper(request: Request, settings: Settings = Depends(_settings)) -> str:
-    """The calling shopper's customer id, or 401."""
+def current_shopper(request: Request) -> str:
+    """The calling shopper's customer id, or 401. (Settings read straight from the app, not as a
+    sub-dependency: FastAPI resolves dependencies on every request.)"""
     token = _bearer(request)
-    customer_id = read_shopper_token(settings, token) if token else None
+    customer_id = read_shopper_token(_settings(request), token) if token else None
     if customer_id is None:
         raise _unauthorized("a valid shopper token is required")
     return customer_id

@@ -134,3 +134,24 @@ def test_a_shopper_sees_only_their_orders(database: Database) -> None:
         assert orders.access_order(s, mine, "cus_me").id == mine
         with pytest.raises(orders.OrderNotFound):
             orders.access_order(s, theirs, "cus_me")
+
+
+def test_a_transaction_reading_an_order_again_sees_every_change_it_made(database: Database) -> None:
+    # views are remembered within a transaction: each write, and a rolled-back savepoint, must
+    # drop what was remembered, or a listener reading the order after a move sees the old one
+    with database.session() as s:
+        placed = orders.create_order(s, new_order())
+        assert orders.get_order(s, placed.id).payment_id is None
+        orders.attach_payment(s, placed.id, "pay_1")
+        assert orders.get_order(s, placed.id).payment_id == "pay_1"
+        orders.mark_paid(s, placed.id)
+        seen = orders.find_order(s, placed.id)
+        assert seen is not None and seen.status == "paid"
+        assert [h.to_status for h in seen.history] == ["awaiting_payment", "paid"]
+        with pytest.raises(RuntimeError), s.begin_nested():
+            orders.mark_fulfilled(s, placed.id)
+            assert orders.get_order(s, placed.id).status == "fulfilled"
+            raise RuntimeError("undo the fulfilment")
+        assert orders.get_order(s, placed.id).status == "paid"
+    with database.session() as s:
+        assert orders.get_order(s, placed.id).status == "paid"

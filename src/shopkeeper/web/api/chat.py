@@ -23,11 +23,12 @@ WebSocket `GET /api/v1/chat/ws?token=<token>`
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from datetime import datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Depends, Query, Request, Response, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -165,12 +166,26 @@ def _inbound(visitor: str, body: MessageIn) -> InboundMessage:
     )
 
 
-def _turn_out(turn: conversations.Turn) -> TurnOut:
-    return TurnOut(
-        conversation_id=turn.conversation_id,
-        owner=turn.owner,
-        replies=[r.model_dump(mode="json") for r in turn.replies],
-        message_ids=list(turn.reply_message_ids),
+def _bodies(turn: conversations.Turn) -> list[dict[str, Any]]:
+    """The replies' JSON bodies, serialised once when they were stored."""
+    if len(turn.reply_bodies) == len(turn.replies):
+        return turn.reply_bodies
+    return [r.model_dump(mode="json") for r in turn.replies]
+
+
+def _turn_response(turn: conversations.Turn) -> Response:
+    """TurnOut as JSON, written straight from the stored bodies: they are JSON already, so
+    FastAPI's validation and re-serialisation of the response model (every part of every reply,
+    on every turn) would only repeat work. Same bytes as Starlette's JSONResponse."""
+    content = {
+        "conversation_id": turn.conversation_id,
+        "owner": turn.owner,
+        "replies": _bodies(turn),
+        "message_ids": list(turn.reply_message_ids),
+    }
+    return Response(
+        json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8"),
+        media_type="application/json",
     )
 
 
@@ -184,9 +199,9 @@ def _turn_out(turn: conversations.Turn) -> TurnOut:
 )
 def post_message(
     body: MessageIn, customer_id: str = Depends(current_shopper), services: Services = Depends(get_services)
-) -> TurnOut:
+) -> Response:
     turn = conversations.receive_turn(services, _inbound(_visitor(services, customer_id), body))
-    return _turn_out(turn)
+    return _turn_response(turn)
 
 
 @router.get(
@@ -252,8 +267,8 @@ async def chat_socket(websocket: WebSocket, token: str = Query(default="")) -> N
             )
             await websocket.send_json({"type": "typing"})
             turn = await run_in_threadpool(conversations.receive_turn, services, _inbound(visitor, body))
-            for message_id, reply in zip(turn.reply_message_ids, turn.replies, strict=True):
-                hub.deliver_once(conv.id, message_id, reply.model_dump(mode="json"))
+            for message_id, reply_body in zip(turn.reply_message_ids, _bodies(turn), strict=True):
+                hub.deliver_once(conv.id, message_id, reply_body)
     except WebSocketDisconnect:
         pass
     finally:
