@@ -92,7 +92,7 @@ def collect(
         grades = judg.get(qid, {})
         if not grades or max(grades.values()) <= 0:
             continue
-        with service._read() as session:
+        with service.db.read_session() as session:
             qt, cands, _ = service.candidates(session, SearchQuery(text=text, language=language))
         if not cands:
             continue

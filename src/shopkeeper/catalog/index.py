@@ -9,13 +9,14 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from shopkeeper.catalog.store import CatalogState, SearchDocument, SearchTerm
+from shopkeeper.kernel.db import core_connection
 
 FIELDS = ("title", "brand", "category", "attributes", "description", "reviews")
 # FTS5 bm25() column weights (product_id column first, unindexed) and PostgreSQL weight classes.
@@ -105,8 +106,13 @@ def bump(session: Session, key: str, by: int = 1) -> int:
     return row.value
 
 
+_READ_STATE = select(CatalogState.value).where(CatalogState.key == bindparam("key"))
+
+
 def read_state(session: Session, key: str) -> int:
-    return int(session.execute(select(CatalogState.value).where(CatalogState.key == key)).scalar() or 0)
+    """A Core statement built once: every search reads the index version (the ORM path cost more
+    than the read)."""
+    return int(core_connection(session).execute(_READ_STATE, {"key": key}).scalar() or 0)
 
 
 def doc_length(doc: dict[str, str]) -> int:
@@ -169,6 +175,16 @@ def delete_documents(session: Session, product_ids: Iterable[str]) -> None:
     bump(session, "doc_length_sum", -sum(doc_length({f: getattr(o, f) for f in FIELDS}) for o in old))
 
 
+_FTS_QUERY = text(
+    f"SELECT product_id, bm25(search_fts, {FTS_WEIGHTS}) AS r FROM search_fts "
+    "WHERE search_fts MATCH :q ORDER BY r LIMIT :n"
+)
+_PG_QUERY = text(
+    f"SELECT product_id, ts_rank('{PG_WEIGHTS}', tsv, q) AS r FROM search_documents, "
+    "to_tsquery('simple', :q) q WHERE tsv @@ q ORDER BY r DESC, product_id LIMIT :n"
+)
+
+
 def lexical_candidates(session: Session, terms: list[str], limit: int) -> list[tuple[str, float]]:
     """Products matching any term, best first by the backend's own weighted rank."""
     terms = [t for t in dict.fromkeys(terms) if t.replace("_", "").isalnum()]
@@ -176,22 +192,10 @@ def lexical_candidates(session: Session, terms: list[str], limit: int) -> list[t
         return []
     if session.get_bind().dialect.name == "sqlite":
         match = " OR ".join(f'"{t}"' for t in terms)
-        rows = session.execute(
-            text(
-                f"SELECT product_id, bm25(search_fts, {FTS_WEIGHTS}) AS r FROM search_fts "
-                "WHERE search_fts MATCH :q ORDER BY r LIMIT :n"
-            ),
-            {"q": match, "n": limit},
-        ).all()
+        rows = core_connection(session).execute(_FTS_QUERY, {"q": match, "n": limit}).all()
         return [(pid, -float(r)) for pid, r in rows]
     query = " | ".join(f"'{t}'" for t in terms)
-    rows = session.execute(
-        text(
-            f"SELECT product_id, ts_rank('{PG_WEIGHTS}', tsv, q) AS r FROM search_documents, "
-            "to_tsquery('simple', :q) q WHERE tsv @@ q ORDER BY r DESC, product_id LIMIT :n"
-        ),
-        {"q": query, "n": limit},
-    ).all()
+    rows = core_connection(session).execute(_PG_QUERY, {"q": query, "n": limit}).all()
     return [(pid, float(r)) for pid, r in rows]
 
 

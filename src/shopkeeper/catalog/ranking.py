@@ -113,6 +113,8 @@ def parsed(doc: dict[str, Any]) -> dict[str, Any]:
     title = fields["title"]
     return {
         "fields": fields,
+        # the non-empty fields with their weights, in FIELD_WEIGHTS order (an empty one adds 0)
+        "weighted": [(FIELD_WEIGHTS[f], toks) for f, toks in fields.items() if toks],
         "title": title,
         "tset": set(title),
         "dset": set(fields["description"]),
@@ -124,70 +126,106 @@ def parsed(doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _idf(terms: list[str], df: dict[str, int], n_docs: int) -> list[tuple[str, float]]:
+    out = []
+    for t in terms:
+        d = df.get(t, 0)
+        out.append((t, math.log(1 + (n_docs - d + 0.5) / (d + 0.5))))
+    return out
+
+
+def _bm25_idf(tfs: dict[str, float], dl: float, idfs: list[tuple[str, float]], avgdl: float) -> float:
+    """`_bm25` with the query's idfs computed once: the same operations in the same order."""
+    score = 0.0
+    k = 1.2 * (0.25 + 0.75 * dl / max(avgdl, 1e-6))
+    for t, idf in idfs:
+        tf = tfs.get(t, 0.0)
+        if tf <= 0:
+            continue
+        score += idf * tf * 2.2 / (tf + k)
+    return score
+
+
 def features(
     q: QueryTerms, cands: list[Candidate], df: dict[str, int], n_docs: int, avgdl: float
 ) -> np.ndarray:
-    rows = []
+    """One row per candidate, FEATURE_NAMES order. The per-query parts (term sets, idfs, the
+    columns that do not depend on the document) are computed once; this runs ~150 times a search."""
+    n = len(cands)
+    width = len(FEATURE_NAMES)
+    if not n:
+        return np.zeros((0, width), dtype=np.float64)
     qset = set(q.terms)
     qall = qset | set(q.expansions)
-    bm_terms = list(dict.fromkeys(q.terms + q.expansions))
+    idfs = _idf(list(dict.fromkeys(q.terms + q.expansions)), df, n_docs)
     nq = max(len(qset), 1)
     q_bigrams = set(zip(q.ordered, q.ordered[1:], strict=False))
+    n_bigrams = len(q_bigrams)
     qraw = q.raw.lower()
     last = next((t for t in reversed(q.ordered) if not t.isdigit()), None)
+    first_t = q.ordered[0] if q.ordered else None
+    last_t = q.ordered[-1] if q.ordered else None
+    numbers = q.numbers
+    n_numbers = len(numbers)
+    n_terms = float(len(q.terms))
     title_len_avg = max(avgdl / 3, 1.0)
+    token_set_ratio, partial_ratio, log1p = fuzz.token_set_ratio, fuzz.partial_ratio, math.log1p
+    rows: list[tuple[float, ...]] = []
+    append = rows.append
     for c in cands:
         d = c.doc
-        fields, title, tset, allset, raw_title = d["fields"], d["title"], d["tset"], d["all"], d["raw_title"]
+        title, tset, allset, raw_title = d["title"], d["tset"], d["all"], d["raw_title"]
         tfs: dict[str, float] = {}
         for t in qall & allset:
-            tfs[t] = sum(FIELD_WEIGHTS[f] * toks.count(t) for f, toks in fields.items())
-        dl = d["dl"]
-        title_tf = {t: float(title.count(t)) for t in qall if t in tset}
+            tfs[t] = sum([w * toks.count(t) for w, toks in d["weighted"]])
+        title_tf = {t: float(title.count(t)) for t in qall & tset}
         head = d["head"]
         if last is None or not head:
             head_end, head_dist, head_cover = -1.0, 7.0, 0.0
         else:
             head_end = float(head[-1] == last)
-            at = [i for i, t in enumerate(head) if t == last]
-            head_dist = float(min(len(head) - 1 - at[-1], 7)) if at else 7.0
+            head_dist = 7.0
+            for i in range(len(head) - 1, -1, -1):
+                if head[i] == last:
+                    head_dist = float(min(len(head) - 1 - i, 7))
+                    break
             head_cover = len(qset & set(head)) / nq
-        rows.append(
-            [
-                _bm25(tfs, dl, bm_terms, df, n_docs, avgdl),
-                _bm25(title_tf, len(title), bm_terms, df, n_docs, title_len_avg),
+        lex_rank, sem_rank = c.lex_rank, c.sem_rank
+        append(
+            (
+                _bm25_idf(tfs, d["dl"], idfs, avgdl),
+                _bm25_idf(title_tf, len(title), idfs, title_len_avg),
                 len(qset & tset) / nq,
                 len(qset & allset) / nq,
-                float(bool(q.ordered) and q.ordered[-1] in tset),
-                float(bool(q.ordered) and q.ordered[0] in tset),
-                (len(q_bigrams & d["title_bigrams"]) / len(q_bigrams)) if q_bigrams else -1.0,
-                fuzz.token_set_ratio(qraw, raw_title) / 100.0,
-                fuzz.partial_ratio(qraw, raw_title) / 100.0,
+                float(last_t is not None and last_t in tset),
+                float(first_t is not None and first_t in tset),
+                (len(q_bigrams & d["title_bigrams"]) / n_bigrams) if n_bigrams else -1.0,
+                token_set_ratio(qraw, raw_title) / 100.0,
+                partial_ratio(qraw, raw_title) / 100.0,
                 c.sem,
                 0.0,
-                math.log1p(c.sem_rank) if c.sem_rank is not None else 7.0,
-                math.log1p(c.lex_rank) if c.lex_rank is not None else 7.0,
-                (1 / (60 + c.lex_rank) if c.lex_rank is not None else 0.0)
-                + (1 / (60 + c.sem_rank) if c.sem_rank is not None else 0.0),
+                log1p(sem_rank) if sem_rank is not None else 7.0,
+                log1p(lex_rank) if lex_rank is not None else 7.0,
+                (1 / (60 + lex_rank) if lex_rank is not None else 0.0)
+                + (1 / (60 + sem_rank) if sem_rank is not None else 0.0),
                 0.0,
-                float(len(q.terms)),
+                n_terms,
                 float(len(title)),
-                (sum(n in tset for n in q.numbers) / len(q.numbers)) if q.numbers else -1.0,
+                (sum(num in tset for num in numbers) / n_numbers) if n_numbers else -1.0,
                 len(qset & d["dset"]) / nq,
                 c.rating if c.rating is not None else -1.0,
-                math.log1p(c.review_count),
-                math.log1p(c.popularity),
+                log1p(c.review_count),
+                log1p(c.popularity),
                 float(c.in_stock),
                 head_end,
                 head_dist,
                 head_cover,
-            ]
+            )
         )
-    x = np.asarray(rows, dtype=np.float64).reshape(len(cands), len(FEATURE_NAMES))
-    if len(cands):
-        x[:, 10] = x[:, 9] - x[:, 9].max()
-        top = x[:, 0].max()
-        x[:, 14] = x[:, 0] / top if top > 0 else 0.0
+    x = np.array(rows, dtype=np.float64)
+    x[:, 10] = x[:, 9] - x[:, 9].max()
+    top = x[:, 0].max()
+    x[:, 14] = x[:, 0] / top if top > 0 else 0.0
     return x
 
 

@@ -253,11 +253,13 @@ class SearchService:
             x = features(qt, kept, self._df, self._n_docs, self._avgdl)
             scores = (ranker or self.ranker).score(x)
             order = np.argsort(-scores, kind="stable")
-            ranked = [SearchHit(kept[i].product_id, float(scores[i])) for i in order]
-            page = ranked[query.offset : query.offset + query.limit]
+            page = [
+                SearchHit(kept[i].product_id, float(scores[i]))
+                for i in order[query.offset : query.offset + query.limit]
+            ]
             result = SearchResult(
                 hits=page,
-                total=len(ranked),
+                total=len(kept),
                 relaxed=relaxed,
                 explanation=explanation,
                 did_you_mean=did_you_mean,
