@@ -62,8 +62,22 @@ def load_facts(
     if not variant_ids:
         return facts
     stock = inventory.available(session, variant_ids)
+    # fresh copies, built positionally: the cached ones are shared by concurrent searches, and
+    # dataclasses.replace per variant cost more than the stock query
     return {
-        pid: replace(f, variants=[replace(v, available=stock.get(v.variant_id, 0)) for v in f.variants])
+        pid: Facts(
+            f.brand,
+            f.category,
+            f.rating,
+            f.review_count,
+            f.popularity,
+            [
+                VariantFacts(
+                    v.color, v.size, v.price_minor, v.currency, stock.get(v.variant_id, 0), v.variant_id
+                )
+                for v in f.variants
+            ],
+        )
         if f.variants
         else f
         for pid, f in facts.items()

@@ -55,6 +55,29 @@ def _features(
     return sp.hstack(blocks).tocsr()
 
 
+def _tfidf_one(
+    vectorizer: TfidfVectorizer, analyzer: Callable[[str], list[str]], text: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """`vectorizer.transform([text])` as (sorted column indices, values) without scikit-learn's
+    per-call input validation and sparse-matrix building, which cost more than the counting for a
+    single short message. Same operations: counts, 1 + ln(tf), × idf, L2 norm."""
+    vocabulary = vectorizer.vocabulary_
+    counts: dict[int, int] = {}
+    for token in analyzer(text):
+        column = vocabulary.get(token)
+        if column is not None:
+            counts[column] = counts.get(column, 0) + 1
+    if not counts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    columns = np.fromiter(sorted(counts), dtype=np.int64, count=len(counts))
+    tf = np.array([counts[c] for c in columns.tolist()], dtype=np.float64)
+    if vectorizer.sublinear_tf:
+        tf = np.log(tf) + 1.0
+    values = tf * vectorizer.idf_[columns]
+    norm = math.sqrt(float(values @ values))
+    return columns, values / norm if norm else values
+
+
 def _softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
     z = scores * temperature
     z = z - z.max(axis=1, keepdims=True)
@@ -79,6 +102,7 @@ class IntentClassifier:
         self.novelty: Novelty | None = None
         # (hold-out gold labels, probabilities, in-scope scores): for the cascade gate and reports; not saved
         self.held_out: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._analyzers: tuple[Callable[[str], list[str]], Callable[[str], list[str]]] | None = None
 
     # -- training -------------------------------------------------------------------------------
     def fit(
@@ -205,14 +229,31 @@ class IntentClassifier:
 
     # -- prediction -----------------------------------------------------------------------------
     def probabilities(self, texts: list[str], embeddings: dict[str, np.ndarray]) -> np.ndarray:
-        x = _features(texts, embeddings, self.char, self.word, self.settings)
-        if x.shape[0] == 1:
+        if len(texts) == 1:
             # one message: gather the few columns it touches; the sparse-dense product costs O(intents
             # x call overhead) per block and dominated CLINC150's 150-intent parse
-            scores = (self.coef[:, x.indices] @ x.data)[None, :] + self.intercept
+            columns, values = self._one_features(texts[0], embeddings)
+            scores = (self.coef[:, columns] @ values)[None, :] + self.intercept
         else:
+            x = _features(texts, embeddings, self.char, self.word, self.settings)
             scores = np.asarray(x @ self.coef.T) + self.intercept
         return _softmax(scores, self.temperature)
+
+    def _one_features(self, text: str, embeddings: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """One row of `_features` as (columns, values), in the same column order."""
+        if self._analyzers is None:
+            self._analyzers = (self.char.build_analyzer(), self.word.build_analyzer())
+        char_columns, char_values = _tfidf_one(self.char, self._analyzers[0], text)
+        word_columns, word_values = _tfidf_one(self.word, self._analyzers[1], text)
+        offset = len(self.char.vocabulary_)
+        columns, values = [char_columns, word_columns + offset], [char_values, word_values]
+        offset += len(self.word.vocabulary_)
+        for name, weight in self.settings.encoder_weights:
+            vector = np.asarray(embeddings[name][0] * weight, dtype=np.float64).ravel()
+            columns.append(np.arange(offset, offset + vector.size))
+            values.append(vector)
+            offset += vector.size
+        return np.concatenate(columns), np.concatenate(values)
 
     def in_scope_score(self, probs: np.ndarray, embeddings: dict[str, np.ndarray]) -> np.ndarray:
         """The score `threshold` applies to, per row of `probs` (this model's probabilities)."""
@@ -224,7 +265,12 @@ class IntentClassifier:
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
         state["held_out"] = None
+        state.pop("_analyzers", None)  # rebuilt from the vectorizers on first use
         return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._analyzers = None
 
     def encoders(self) -> list[str]:
         return [name for name, _ in self.settings.encoder_weights]

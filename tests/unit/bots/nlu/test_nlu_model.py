@@ -197,7 +197,14 @@ def test_first_stage_gate_never_drops_below_the_full_models_guard() -> None:
 
 
 def test_one_message_scores_as_in_a_batch(nlu: NLU) -> None:
-    texts = ["track my parcel", "pokaż koszyk", "thanks a lot"]
+    # repeated terms (sublinear tf) and a text none of whose n-grams the vectorizers know
+    texts = [
+        "track my parcel",
+        "pokaż koszyk",
+        "thanks a lot",
+        "boots boots boots, kids kids",
+        "\u2603\u2603",
+    ]
     emb = nlu.embed(texts, nlu.classifier.encoders())
     batch = nlu.classifier.probabilities(texts, emb)
     for i, text in enumerate(texts):
