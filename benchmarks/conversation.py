@@ -5,7 +5,11 @@ generator does not share its interpreter lock). Prints turns/s and p50/p99 turn 
 line JSON. The database is reused when it already holds the catalog (delete it to rebuild).
 
     python benchmarks/conversation.py --database-url sqlite:///.cache/bench-conv.db \
-        --products 50000 --shoppers 40
+        --products 50000 --shoppers 40 [--server-processes 2 --redis-url redis://127.0.0.1:6379/0]
+
+With --server-processes N, N server processes share the database (what `shopkeeper serve --workers
+N` runs, each on a port of its own here so that each one's CPU can be read) and the shoppers are
+spread over them; live web chat frames cross them over Redis.
 """
 
 from __future__ import annotations
@@ -154,7 +158,7 @@ def build(url: str, products: int, seed: int, data_dir: Path) -> tuple[float, in
     return time.perf_counter() - started, products
 
 
-def serve(url: str, port: int, data_dir: str, statements: Any = None) -> None:
+def serve(url: str, port: int, data_dir: str, statements: Any = None, redis_url: str | None = None) -> None:
     import logging
 
     import uvicorn
@@ -168,7 +172,13 @@ def serve(url: str, port: int, data_dir: str, statements: Any = None) -> None:
     # warmed before the first shopper, then the long-lived heap frozen out of the GC's passes
     started = time.perf_counter()
     services = build_services(
-        Settings(database_url=url, data_dir=Path(data_dir), base_url=f"http://127.0.0.1:{port}"), warm=True
+        Settings(
+            database_url=url,
+            data_dir=Path(data_dir),
+            base_url=f"http://127.0.0.1:{port}",
+            redis_url=redis_url,
+        ),
+        warm=True,
     )
     if statements is not None:  # SQL statements the server runs: a load-independent cost figure
         from sqlalchemy import event
@@ -277,6 +287,8 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--port", type=int, default=8765)
     ap.add_argument("--data-dir", default=".cache/bench-conversation")
+    ap.add_argument("--server-processes", type=int, default=1, help="server processes on the one database")
+    ap.add_argument("--redis-url", default="redis://127.0.0.1:6379/0", help="with --server-processes > 1")
     args = ap.parse_args()
     Path(args.data_dir).mkdir(parents=True, exist_ok=True)
     if args.database_url.startswith("sqlite:///"):
@@ -286,27 +298,36 @@ def main() -> int:
     how = f"imported in {import_s:.1f} s" if import_s else "reused"
     print(f"catalog: {products} products ({how})")
     statements = mp.get_context("spawn").Value("q", 0)
-    server = mp.get_context("spawn").Process(
-        target=serve, args=(args.database_url, args.port, args.data_dir, statements), daemon=True
-    )
-    server.start()
+    redis_url = args.redis_url if args.server_processes > 1 else None
+    ports = [args.port + i for i in range(args.server_processes)]
+    servers = [
+        mp.get_context("spawn").Process(
+            target=serve, args=(args.database_url, port, args.data_dir, statements, redis_url), daemon=True
+        )
+        for port in ports
+    ]
+    for server in servers:
+        server.start()
     import httpx2
 
     from shopkeeper.adapters.payments.demo import DemoPaymentProvider
     from shopkeeper.settings import Settings
 
-    base = f"http://127.0.0.1:{args.port}"
-    for _ in range(1200):
-        try:
-            if httpx2.get(f"{base}/healthz", timeout=1.0).status_code == 200:
-                break
-        except httpx2.TransportError:
-            time.sleep(0.5)
-    provider = DemoPaymentProvider(base, Settings().demo_payment_secret.get_secret_value())
-    warm = Shopper(base, 0, provider)
-    warm.buy()  # loads models and caches; not measured
+    bases = [f"http://127.0.0.1:{port}" for port in ports]
+    secret = Settings().demo_payment_secret.get_secret_value()
+    for base in bases:
+        for _ in range(1200):
+            try:
+                if httpx2.get(f"{base}/healthz", timeout=1.0).status_code == 200:
+                    break
+            except httpx2.TransportError:
+                time.sleep(0.5)
+        Shopper(base, 0, DemoPaymentProvider(base, secret)).buy()  # loads models and caches; not measured
 
-    shoppers = [Shopper(base, args.seed + i, provider) for i in range(args.shoppers)]
+    shoppers = [
+        Shopper(bases[i % len(bases)], args.seed + i, DemoPaymentProvider(bases[i % len(bases)], secret))
+        for i in range(args.shoppers)
+    ]
     queue = list(shoppers)
     lock = threading.Lock()
 
@@ -318,7 +339,7 @@ def main() -> int:
                 shopper = queue.pop()
             shopper.buy()
 
-    cpu_before = _cpu_seconds(server.pid)
+    cpu_before = sum(_cpu_seconds(server.pid) for server in servers)
     statements_before = statements.value
     started = time.perf_counter()
     threads = [threading.Thread(target=work) for _ in range(args.concurrency)]
@@ -327,9 +348,10 @@ def main() -> int:
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
-    server_cpu = _cpu_seconds(server.pid) - cpu_before
+    server_cpu = sum(_cpu_seconds(server.pid) for server in servers) - cpu_before
     server_statements = statements.value - statements_before
-    server.terminate()
+    for server in servers:
+        server.terminate()
     latencies = sorted(x for s in shoppers for x in s.latencies)
     if not latencies:
         print("no turns completed")
@@ -346,6 +368,7 @@ def main() -> int:
         "turns": len(latencies),
         "shoppers": args.shoppers,
         "concurrency": args.concurrency,
+        "server_processes": args.server_processes,
         "paid": sum(s.paid for s in shoppers),
         "errors": sum(s.errors for s in shoppers),
         # the server's own CPU per turn (payment webhooks included): robust to a busy machine
@@ -353,7 +376,8 @@ def main() -> int:
         "sql_per_turn": round(server_statements / len(latencies), 1),
     }
     print(
-        f"{result['turns']} turns by {args.shoppers} shoppers ({args.concurrency} at a time) "
+        f"{result['turns']} turns by {args.shoppers} shoppers ({args.concurrency} at a time, "
+        f"{args.server_processes} server process{'es' if args.server_processes > 1 else ''}) "
         f"in {elapsed:.1f} s: "
         f"{result['turns_per_s']} turns/s, p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms; "
         f"{result['paid']} paid, {result['errors']} errors  [bar on SQLite: p99 < 50 ms, >= 300 turns/s]"

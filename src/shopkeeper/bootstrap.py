@@ -82,6 +82,11 @@ def _wire(services: Services) -> None:
     recommendations.wire(services)
     payment_adapters.wire(services)
     checkout.wire(services)
+    if services.settings.redis_url:
+        # several server processes: the web chat hub's frames cross them over Redis pub/sub
+        from shopkeeper.adapters.redis_relay import RedisRelay
+
+        services.extras["webchat_relay"] = RedisRelay(services.settings.redis_url)
     conversations.wire(services)
     channel_adapters.wire(services)
 

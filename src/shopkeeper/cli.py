@@ -105,6 +105,12 @@ def serve(
         help="Process stored webhook events and deliver the outbox in this process (one-process "
         "setup), or only acknowledge and leave that to `shopkeeper worker` (production).",
     ),
+    workers: int = typer.Option(
+        1,
+        min=1,
+        help="Server processes on the one port. More than one needs SHOPKEEPER_REDIS_URL: live web "
+        "chat frames cross the processes over Redis.",
+    ),
 ) -> None:
     """Run the web app on the configured database, without demo data."""
     import gc
@@ -112,9 +118,34 @@ def serve(
     import uvicorn
 
     from shopkeeper.bootstrap import build_services
-    from shopkeeper.web.app import create_app
+    from shopkeeper.web.app import SERVE_WORKER_ENV, create_app
 
-    services = build_services(_settings(None, database_url), warm=True)
+    settings = _settings(None, database_url)
+    if workers > 1:
+        if not settings.redis_url:
+            raise typer.BadParameter(
+                "several processes need SHOPKEEPER_REDIS_URL (e.g. redis://127.0.0.1:6379/0)",
+                param_hint="--workers",
+            )
+        from shopkeeper.bootstrap import migrate
+        from shopkeeper.kernel.db import Database
+
+        url = settings.resolved_database_url()
+        db = Database(url)
+        migrate(db)  # once, here, not in every process at the same time
+        db.dispose()
+        os.environ["SHOPKEEPER_DATABASE_URL"] = url
+        os.environ[SERVE_WORKER_ENV] = "1" if worker else "0"
+        uvicorn.run(
+            "shopkeeper.web.app:served_app",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level="info",
+        )
+        return
+    services = build_services(settings, warm=True)
     if not worker:
         services.extras["channel_processing"] = "worker"  # acknowledge only; the worker polls the inbox
     gc.freeze()  # models and catalog live as long as the process: keep them out of every GC pass

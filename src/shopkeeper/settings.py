@@ -37,8 +37,14 @@ class Settings(BaseSettings):
     # search filter — never used to quote a price; the defaults suit the EUR demo shop
     budget_rates: dict[str, str] = Field(
         default_factory=lambda: {
-            "PLN": "0.23", "CZK": "0.040", "USD": "0.92", "GBP": "1.17", "CHF": "1.05",
-            "CNY": "0.13", "SAR": "0.245", "AED": "0.25",
+            "PLN": "0.23",
+            "CZK": "0.040",
+            "USD": "0.92",
+            "GBP": "1.17",
+            "CHF": "1.05",
+            "CNY": "0.13",
+            "SAR": "0.245",
+            "AED": "0.25",
         }
     )
 
@@ -47,6 +53,9 @@ class Settings(BaseSettings):
     checkout_config: Path | None = None  # JSON: shipping zones, tax rates, discount codes (demo default)
     load_demo_catalog: bool = True
     outbox_poll_s: float = 0.5
+    # Redis (redis://host:6379/0) carries live web chat frames between server processes; needed
+    # for `shopkeeper serve --workers N` with N > 1, unused by a single process
+    redis_url: str | None = None
 
     # optional language model (any OpenAI-compatible endpoint); never required
     llm_base_url: str | None = None

@@ -50,7 +50,8 @@ def wire(services: Any) -> None:
     notifications.install(services.bus)
     hub = services.extras.get("webchat_hub")
     if hub is None:
-        hub = WebchatHub()
+        # several server processes: frames cross them through the relay the composition root built
+        hub = WebchatHub(relay=services.extras.get("webchat_relay"))
         services.extras["webchat_hub"] = hub
     services.senders["channel.webchat"] = hub.sender
 

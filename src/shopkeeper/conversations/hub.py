@@ -1,7 +1,11 @@
-"""The in-process web chat hub: open WebSockets per conversation, fed by the `channel.webchat` outbox
-sender and by owner changes. Thread-safe: senders run on the worker thread, sockets on the event loop.
+"""The web chat hub: open WebSockets per conversation, fed by the `channel.webchat` outbox sender
+and by owner changes. Thread-safe: senders run on the worker thread, sockets on the event loop.
 
-One process only; a Redis-backed hub replaces it when the app scales out (see docs/adr/0006).
+In one process the hub hands frames straight to its sockets. When the app runs as several
+processes (`shopkeeper serve --workers N`), a shopper's socket may be open on another process than
+the one that handled the payment webhook or the agent's reply, so every frame goes through a
+`Relay` (Redis pub/sub, `adapters/redis_relay.py`) and each process's hub delivers what arrives to
+its own sockets; a reply is still pushed once per process, whichever path offers it first.
 """
 
 from __future__ import annotations
@@ -9,17 +13,31 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import OrderedDict, defaultdict
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from shopkeeper.kernel.outbox import OutboxMessage, SendResult
 
 
+class Relay(Protocol):
+    """Carries hub frames to the hub of every process (this one included)."""
+
+    def send(self, message: dict[str, Any]) -> None: ...
+
+    def listen(self, deliver: Callable[[dict[str, Any]], None]) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class WebchatHub:
-    def __init__(self) -> None:
+    def __init__(self, relay: Relay | None = None) -> None:
         self._lock = threading.Lock()
         self._subscribers: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Queue[dict[str, Any]]]]]
         self._subscribers = defaultdict(list)
         self._pushed: OrderedDict[str, None] = OrderedDict()  # message ids already pushed (bounded)
+        self.relay = relay
+        if relay is not None:
+            relay.listen(self._arrived)
 
     def subscribe(self, conversation_id: str) -> asyncio.Queue[dict[str, Any]]:
         """Called on the event loop by a socket handler; returns the queue its frames arrive on."""
@@ -36,11 +54,51 @@ class WebchatHub:
                 self._subscribers.pop(conversation_id, None)
 
     def connected(self, conversation_id: str) -> int:
+        """Sockets of the conversation open in this process."""
         with self._lock:
             return len(self._subscribers.get(conversation_id, []))
 
+    def may_deliver(self, conversation_id: str) -> bool:
+        """Whether a frame for this conversation may reach a socket (in any process, with a relay)."""
+        return self.relay is not None or self.connected(conversation_id) > 0
+
     def publish(self, conversation_id: str, frame: dict[str, Any]) -> int:
-        """Hand a frame to every socket of the conversation; returns how many got it."""
+        """Hand a frame to every socket of the conversation; returns how many in this process got it
+        (with a relay the frame goes out to every process, and this count is of local sockets)."""
+        if self.relay is not None:
+            self.relay.send({"conversation_id": conversation_id, "frame": frame})
+            return self.connected(conversation_id)
+        return self._publish_here(conversation_id, frame)
+
+    def deliver_once(self, conversation_id: str, message_id: str, reply: Any) -> bool:
+        """Push a reply frame unless this message id was pushed already (the socket handler and the
+        outbox sender both offer each reply; whichever comes first delivers it). With a relay the
+        check happens in each receiving process, and this returns True."""
+        frame = {"type": "reply", "message_id": message_id, "reply": reply}
+        if self.relay is not None:
+            self.relay.send({"conversation_id": conversation_id, "frame": frame})
+            return True
+        return self._accept(conversation_id, frame)
+
+    def _arrived(self, message: dict[str, Any]) -> None:
+        """A frame from the relay (the relay's listener thread)."""
+        conversation_id, frame = message.get("conversation_id"), message.get("frame")
+        if isinstance(conversation_id, str) and isinstance(frame, dict):
+            self._accept(conversation_id, frame)
+
+    def _accept(self, conversation_id: str, frame: dict[str, Any]) -> bool:
+        message_id = frame.get("message_id") if frame.get("type") == "reply" else None
+        if isinstance(message_id, str):
+            with self._lock:
+                if message_id in self._pushed:
+                    return False
+                self._pushed[message_id] = None
+                while len(self._pushed) > 10_000:
+                    self._pushed.popitem(last=False)
+        self._publish_here(conversation_id, frame)
+        return True
+
+    def _publish_here(self, conversation_id: str, frame: dict[str, Any]) -> int:
         with self._lock:
             subs = list(self._subscribers.get(conversation_id, []))
         for loop, queue in subs:
@@ -49,18 +107,6 @@ class WebchatHub:
             except RuntimeError:  # that socket's loop is closed; it unsubscribes itself
                 continue
         return len(subs)
-
-    def deliver_once(self, conversation_id: str, message_id: str, reply: Any) -> bool:
-        """Push a reply frame unless this message id was pushed already (the socket handler and the
-        outbox sender both offer each reply; whichever comes first delivers it)."""
-        with self._lock:
-            if message_id in self._pushed:
-                return False
-            self._pushed[message_id] = None
-            while len(self._pushed) > 10_000:
-                self._pushed.popitem(last=False)
-        self.publish(conversation_id, {"type": "reply", "message_id": message_id, "reply": reply})
-        return True
 
     def sender(self, msg: OutboxMessage) -> SendResult:
         """The `channel.webchat` outbox sender: push the canonical Reply JSON to open sockets.

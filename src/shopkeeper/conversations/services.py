@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
-import threading
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import nullcontext
 from datetime import datetime
 from typing import Any, cast
 
@@ -39,15 +38,6 @@ from shopkeeper.kernel.db import core_connection, record_event
 
 # channels whose replies are handed over in the same HTTP response (REST) count as sent at once
 SYNCHRONOUS_CHANNELS = frozenset({"webchat", "cli"})
-
-# SQLite has one writer and its busy handler polls with sleeps of up to 100 ms: turns of this
-# process queue here instead, so the next one starts the moment the previous one commits
-_SQLITE_TURNS = threading.Lock()
-
-
-def _turn_lock(services: Any) -> AbstractContextManager[Any]:
-    return _SQLITE_TURNS if services.db.dialect == "sqlite" else nullcontext()
-
 
 # -- statements of a chat turn, built once (no statement building or cache key per call) ---------
 _CONVERSATIONS = cast(Table, ConversationRow.__table__)
@@ -325,9 +315,7 @@ def mark_provider_id(session: Session, message_id: str, provider_message_id: str
 
 
 # -- inbound ------------------------------------------------------------------------------------
-def _replies_to(
-    session: Session, inbound_row_id: str
-) -> tuple[list[Reply], list[str], list[dict[str, Any]]]:
+def _replies_to(session: Session, inbound_row_id: str) -> tuple[list[Reply], list[str], list[dict[str, Any]]]:
     rows = session.scalars(
         select(MessageRow).where(MessageRow.in_reply_to == inbound_row_id).order_by(MessageRow.id)
     ).all()
@@ -392,9 +380,10 @@ def receive_turn(services: Any, inbound: InboundMessage) -> Turn:
         wait_ready()  # models still loading behind a served page (`shopkeeper demo`): wait for them
     ahead = _ahead(services, inbound)
     hub = _live_hub(services, inbound.channel)
-    with _turn_lock(services):
+    lock = services.db.writer_lock
+    with lock.hold() if lock is not None else nullcontext():
         turn = _receive_in_transaction(services, inbound, key, ahead, hub is not None)
-    if hub is not None and not turn.replayed and hub.connected(turn.conversation_id):
+    if hub is not None and not turn.replayed and hub.may_deliver(turn.conversation_id):
         for message_id, body in zip(turn.reply_message_ids, turn.reply_bodies, strict=True):
             hub.deliver_once(turn.conversation_id, message_id, body)
     return turn

@@ -5,9 +5,14 @@ Domain packages declare their tables on `Base`; nothing here knows a domain word
 
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Connection, DateTime, Engine, MetaData, create_engine, event
@@ -93,6 +98,79 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
 AfterCommit = Callable[[list[object]], None]
 
 
+class WriterLockTimeout(RuntimeError):
+    """Another writer held the SQLite database for longer than the wait allowed."""
+
+
+class SqliteWriterLock:
+    """Chat turns on a SQLite file one at a time, across the threads of this process and across
+    processes (`shopkeeper serve --workers N`). SQLite's own busy handler polls with sleeps of up to
+    100 ms, so a turn queued there starts up to 100 ms after the write lock is free; here the next
+    turn wakes the moment the previous one commits (a thread lock, then flock(2) on a file beside the
+    database, which the kernel releases if a process dies). Only turns take it: the other, short
+    writers (outbox, webhooks, requests) still queue in SQLite's busy handler, which in one process
+    measured faster than putting every write transaction behind this lock (benchmarks/RESULTS.md).
+
+    Not owned by a thread: FastAPI enters a request's session dependency on one threadpool thread
+    and leaves it on another, so whoever entered may not be the one who releases. Not re-entrant
+    either: a second write transaction opened inside a first one would wait on SQLite's lock anyway,
+    so it times out with WriterLockTimeout instead of "database is locked"."""
+
+    def __init__(self, database_file: Path | None, timeout_s: float = 30.0) -> None:
+        # an in-memory database (None) lives in this process: the thread lock alone
+        self.path = database_file.with_name(database_file.name + "-writer.lock") if database_file else None
+        self.timeout_s = timeout_s
+        self._thread = threading.Lock()
+        self._fd: int | None = None
+        self._pid = 0
+
+    def _file(self) -> int:
+        assert self.path is not None
+        if self._fd is None or self._pid != os.getpid():  # a forked child opens its own description
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._pid = os.getpid()
+        return self._fd
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        deadline = time.monotonic() + self.timeout_s
+        if not self._thread.acquire(timeout=self.timeout_s):
+            raise WriterLockTimeout(f"no write access to the database within {self.timeout_s:.0f} s")
+        try:
+            if self.path is None:
+                yield
+                return
+            self._lock_file(deadline)
+            try:
+                yield
+            finally:
+                fcntl.flock(self._file(), fcntl.LOCK_UN)
+        finally:
+            self._thread.release()
+
+    def _lock_file(self, deadline: float) -> None:
+        # another process's writer: poll every 0.1-2 ms (a blocking flock cannot time out)
+        pause = 0.0001
+        while True:
+            try:
+                fcntl.flock(self._file(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise WriterLockTimeout(
+                        f"no write access to the database within {self.timeout_s:.0f} s"
+                    ) from None
+                time.sleep(pause)
+                pause = min(pause * 2, 0.002)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The database file of a SQLite URL; None for in-memory databases and other backends."""
+    if not is_sqlite(url) or url in ("sqlite://", "sqlite:///:memory:"):
+        return None
+    return Path(url.split(":///", 1)[1].split("?", 1)[0])
+
+
 class Database:
     """Owns the engine and hands out unit-of-work sessions.
 
@@ -108,6 +186,7 @@ class Database:
         self.engine = make_engine(url, echo=echo, pool_size=pool_size)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.after_commit: list[AfterCommit] = []
+        self.writer_lock = SqliteWriterLock(sqlite_file(url)) if is_sqlite(url) else None
 
     @property
     def dialect(self) -> str:

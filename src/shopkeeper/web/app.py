@@ -71,3 +71,24 @@ def create_app(
         return {"status": "ok", "database": services.db.dialect}
 
     return app
+
+
+# set by `shopkeeper serve --workers N` for the processes it starts
+SERVE_WORKER_ENV = "SHOPKEEPER_SERVE_OUTBOX_WORKER"
+
+
+def served_app() -> FastAPI:
+    """The app of one process of `shopkeeper serve --workers N` (uvicorn imports it by name in each
+    process): settings from the environment, which the command filled in; the schema was migrated
+    once before the processes started. Models are loaded and the heap frozen before it listens."""
+    import gc
+    import os
+
+    from shopkeeper.settings import Settings
+
+    services = build_services(Settings(), create_schema=False, warm=True)
+    run_worker = os.environ.get(SERVE_WORKER_ENV, "1") == "1"
+    if not run_worker:
+        services.extras["channel_processing"] = "worker"
+    gc.freeze()
+    return create_app(services, run_worker=run_worker)

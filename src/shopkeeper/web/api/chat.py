@@ -117,7 +117,7 @@ def _visitor(services: Services, customer_id: str) -> str:
     known = _known_visitor(services, customer_id)
     if known is not None:
         return known
-    with services.db.session() as session:
+    with services.db.session() as session:  # may open the web chat: a writer
         conv = conversations.find_conversation(session, customer_id, CHANNEL)
         if conv is not None:
             return conv.external_id
@@ -244,7 +244,7 @@ async def chat_socket(websocket: WebSocket, token: str = Query(default="")) -> N
         return
     await websocket.accept()
     visitor = await run_in_threadpool(_visitor, services, customer_id)
-    with services.db.session() as session:
+    with services.db.read_session() as session:  # a read: never queue behind a writer on the loop
         conv = conversations.find_conversation(session, customer_id, CHANNEL)
     assert conv is not None
     hub = _hub(services)
