@@ -163,7 +163,8 @@ class SearchService:
     def names_goods(self, text: str, language: str) -> bool:
         """Whether a phrase is made of the catalog's own words ("desk lamp", "mug"): the bot
         reads such a phrase as a search where the intent model is unsure of it. Other languages
-        go through the cross-lingual lexicon, and only once it is built (never waits for it)."""
+        go through the cross-lingual bridge: its shipped glossary at once, the words the glossary
+        lacks only once the lexicon is built (never waits for it)."""
         with self.db.read_session() as session:
             self.refresh(session)
         if language != CATALOG_LANGUAGE:

@@ -55,14 +55,14 @@ def test_large_catalogs_drop_words_seen_once() -> None:
 
 
 def test_translates_foreign_words_to_their_nearest_catalog_words() -> None:
-    bridge = CrossLingualBridge(ToyEncoder(), background=False)
+    bridge = CrossLingualBridge(ToyEncoder(), background=False, glossaries={})
     bridge.build(["shoes", "running", "wine", "rack", "running shoes", "wine rack"])
     assert set(bridge.translate("buty do biegania 44", "pl").split()) == {"shoes", "running", "44"}
     assert set(bridge.translate("stojak na wino", "pl").split()) >= {"wine", "rack"}
 
 
 def test_keeps_catalog_words_and_leaves_unmappable_queries_alone() -> None:
-    bridge = CrossLingualBridge(ToyEncoder(), background=False)
+    bridge = CrossLingualBridge(ToyEncoder(), background=False, glossaries={})
     bridge.build(["shoes", "wine"])
     assert bridge.translate("zzz qqq", "pl") == "zzz qqq"
     assert "shoes" in bridge.translate("shoes qqq", "pl").split()
@@ -70,14 +70,14 @@ def test_keeps_catalog_words_and_leaves_unmappable_queries_alone() -> None:
 
 def test_query_vector_adds_its_nearest_catalog_phrase() -> None:
     enc = ToyEncoder()
-    bridge = CrossLingualBridge(enc, background=False)
+    bridge = CrossLingualBridge(enc, background=False, glossaries={})
     bridge.build(["shoes", "wine", "wine rack"])
     qv = enc.encode(["wine rack"])[0]
     assert bridge.translate("qqq", "zh", qv).split() == ["wine", "rack"]
 
 
 def test_an_empty_lexicon_changes_nothing() -> None:
-    bridge = CrossLingualBridge(ToyEncoder(), background=False)
+    bridge = CrossLingualBridge(ToyEncoder(), background=False, glossaries={})
     assert bridge.translate("buty", "pl") == "buty"
 
 
@@ -100,7 +100,7 @@ def test_a_common_catalog_word_beats_a_rare_look_alike_that_is_barely_closer() -
     enc = FixedEncoder(
         {"mikser": [1.0, 0.0, 0.0], "lonizer": [0.67, 0.742, 0.0], "mixer": [0.63, -0.777, 0.0]}
     )
-    bridge = CrossLingualBridge(enc, word_threshold=0.6, background=False)
+    bridge = CrossLingualBridge(enc, word_threshold=0.6, background=False, glossaries={})
     bridge.build(["lonizer", "mixer"], counts=[2, 68])
     assert bridge.translate("mikser", "pl") == "mixer"
     bridge.build(["lonizer", "mixer"])  # no counts: the nearest by cosine alone
@@ -109,6 +109,6 @@ def test_a_common_catalog_word_beats_a_rare_look_alike_that_is_barely_closer() -
 
 def test_frequency_does_not_make_a_distant_word_a_translation() -> None:
     enc = FixedEncoder({"mikser": [1.0, 0.0, 0.0], "mixer": [0.9, 0.436, 0.0], "shirt": [0.3, -0.954, 0.0]})
-    bridge = CrossLingualBridge(enc, word_threshold=0.6, background=False)
+    bridge = CrossLingualBridge(enc, word_threshold=0.6, background=False, glossaries={})
     bridge.build(["mixer", "shirt"], counts=[3, 5_000])
     assert bridge.translate("mikser", "pl") == "mixer"
