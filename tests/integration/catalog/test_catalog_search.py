@@ -174,3 +174,15 @@ def test_names_goods_only_when_every_word_is_a_catalog_word(catalog_db: Database
     assert not svc.names_goods("book me a flight", "en")
     assert not svc.names_goods("the", "en")  # stop words alone name nothing
     assert not svc.names_goods("earbuds", "pl")  # before the lexicon is built: never guessed
+
+
+def test_searches_from_many_threads_match_one_at_a_time(catalog_db: Database, hash_encoder) -> None:
+    # each search runs its full-text query on a pool thread beside the vector stage
+    from concurrent.futures import ThreadPoolExecutor
+
+    svc = SearchService(catalog_db, encoder=hash_encoder, log_searches=False)
+    texts = ["waterproof boots", "wireless earbuds", "running shoes", "wireles earbuds", "black"] * 4
+    alone = [[h.product_id for h in svc.search(SearchQuery(t)).hits] for t in texts]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(lambda t: [h.product_id for h in svc.search(SearchQuery(t)).hits], texts))
+    assert together == alone and all(alone[:4])
