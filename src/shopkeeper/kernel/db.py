@@ -111,10 +111,10 @@ class SqliteWriterLock:
     writers (outbox, webhooks, requests) still queue in SQLite's busy handler, which in one process
     measured faster than putting every write transaction behind this lock (benchmarks/RESULTS.md).
 
-    Not owned by a thread: FastAPI enters a request's session dependency on one threadpool thread
-    and leaves it on another, so whoever entered may not be the one who releases. Not re-entrant
-    either: a second write transaction opened inside a first one would wait on SQLite's lock anyway,
-    so it times out with WriterLockTimeout instead of "database is locked"."""
+    Not owned by a thread, so any thread may release it (a thread-owned version, held in FastAPI's
+    session dependency, which enters and exits on different threadpool threads, deadlocked). Not
+    re-entrant either: a turn opened inside a turn would wait on SQLite's lock anyway, so it times
+    out with WriterLockTimeout instead of "database is locked"."""
 
     def __init__(self, database_file: Path | None, timeout_s: float = 30.0) -> None:
         # an in-memory database (None) lives in this process: the thread lock alone
