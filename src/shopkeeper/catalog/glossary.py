@@ -19,7 +19,7 @@ from shopkeeper.catalog.text import CJK, STOP, TOKEN, fold, words
 
 GLOSSARY_DIR = Path(__file__).with_name("glossaries")
 # languages whose words are also looked up by their stem
-LEMMATISED = {"pl", "sk", "ar"}
+STEMMED = {"pl", "sk", "ar"}
 # Polish, Slovak and Arabic name the thing first ("etui na telefon", "stojak na wino"); English last
 HEAD_FIRST = {"pl", "sk", "ar"}
 MAX_WORDS = 4
@@ -121,7 +121,7 @@ def _stemmer(language: str) -> snowballstemmer.stemmer:
 
 
 @lru_cache(maxsize=100_000)
-def lemma(word: str, language: str) -> str:
+def lookup_stem(word: str, language: str) -> str:
     """The word's lookup stem (short words and numbers as they are)."""
     if len(word) < 3 or word.isdigit():
         return word
@@ -129,18 +129,18 @@ def lemma(word: str, language: str) -> str:
 
 
 class Glossary:
-    """Terms of one language, indexed by their surface words, their lemmas and their
+    """Terms of one language, indexed by their surface words, their stems and their
     diacritic-free spelling (surface forms win a clash)."""
 
     def __init__(
         self,
         entries: dict[str, Entry],
         language: str,
-        lemmatise: Callable[[str], str] | None = None,
+        stem: Callable[[str], str] | None = None,
     ) -> None:
         self.language = language
         self.entries = entries
-        self.lemmatise = lemmatise
+        self.stem = stem
         self.cjk = any(CJK.search(k) for k in entries)
         self._index: dict[tuple[str, ...], Entry] = {}
         self._chars: dict[str, Entry] = {}
@@ -152,17 +152,17 @@ class Glossary:
         keys = [(tuple(k.split()), e) for k, e in entries.items()]
         for ws, e in keys:
             self._index[ws] = e
-        for form in (self._lemmas, self._folded):
+        for form in (self._stems, self._folded):
             for ws, e in keys:
                 self._index.setdefault(form(ws), e)
 
     @classmethod
     def from_lines(cls, lines: Iterable[str], language: str) -> Glossary:
-        lemmatise = (lambda w: lemma(w, language)) if language in LEMMATISED else None
-        return cls(parse(lines), language, lemmatise)
+        stem = (lambda w: lookup_stem(w, language)) if language in STEMMED else None
+        return cls(parse(lines), language, stem)
 
-    def _lemmas(self, ws: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(self.lemmatise(w) for w in ws) if self.lemmatise else ws
+    def _stems(self, ws: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(self.stem(w) for w in ws) if self.stem else ws
 
     def _fold(self, w: str) -> str:
         return arabic_fold(w) if self.language == "ar" else ascii_fold(w)
@@ -178,8 +178,8 @@ class Glossary:
 
     def _word_pieces(self, ws: list[str]) -> list[Piece]:
         forms = [ws]
-        if self.lemmatise:
-            forms.append([self.lemmatise(w) for w in ws])
+        if self.stem:
+            forms.append([self.stem(w) for w in ws])
         forms.append([self._fold(w) for w in ws])
         out: list[Piece] = []
         i = 0
